@@ -1,0 +1,1 @@
+"""LangChain integration for OpenRouter, built on openrouter-kit."""

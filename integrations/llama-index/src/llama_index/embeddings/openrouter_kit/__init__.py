@@ -1,0 +1,1 @@
+"""LlamaIndex integration for OpenRouter, built on openrouter-kit."""
