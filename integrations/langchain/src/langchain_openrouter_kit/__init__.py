@@ -1,1 +1,38 @@
-"""LangChain integration for OpenRouter, built on openrouter-kit."""
+"""LangChain integration for OpenRouter, built on openrouter-kit.
+
+``ChatOpenRouter``, ``OpenRouterEmbeddings`` and ``OpenRouterRerank`` are imported on first
+access, so ``import langchain_openrouter_kit`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_openrouter_kit.chat_models import ChatOpenRouter
+    from langchain_openrouter_kit.embeddings import OpenRouterEmbeddings
+    from langchain_openrouter_kit.rerank import OpenRouterRerank
+
+__version__ = "0.1.0"
+__all__ = ["ChatOpenRouter", "OpenRouterEmbeddings", "OpenRouterRerank", "__version__"]
+
+_LAZY = {
+    "ChatOpenRouter": "langchain_openrouter_kit.chat_models",
+    "OpenRouterEmbeddings": "langchain_openrouter_kit.embeddings",
+    "OpenRouterRerank": "langchain_openrouter_kit.rerank",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,736 @@
+"""Pure conversions between LangChain message types and OpenRouter wire-shaped dicts.
+
+Nothing here talks to the network or to the core client: inputs are LangChain objects or
+plain dicts in the wire shape (what ``model.model_dump(exclude_none=True)`` of a core result
+gives), outputs are wire dicts or LangChain objects. That keeps every rule testable alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    ChatMessage,
+    FunctionMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.messages import content as types
+from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
+from langchain_core.messages.tool import (
+    InvalidToolCall,
+    ToolCall,
+    ToolCallChunk,
+    invalid_tool_call,
+    tool_call,
+    tool_call_chunk,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+MODEL_PROVIDER = "openrouter"
+"""Value of ``response_metadata["model_provider"]``; selects our content-block translator."""
+
+# Keys of a reasoning_details entry that identify it rather than carry streamed text. In a
+# stream they are sent once per entry, so LangChain's chunk merging (which concatenates
+# strings) does not turn "anthropic-claude-v1" into "anthropic-claude-v1anthropic-claude-v1".
+_REASONING_IDENTITY_KEYS = ("format", "id")
+
+
+# --------------------------------------------------------------------------------------
+# LangChain -> wire (requests)
+# --------------------------------------------------------------------------------------
+
+
+def messages_to_wire(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """Convert a LangChain conversation to the list of chat-completions message dicts."""
+    return [message_to_wire(message) for message in messages]
+
+
+def message_to_wire(message: BaseMessage) -> dict[str, Any]:
+    """Convert one LangChain message to a chat-completions message dict."""
+    wire: dict[str, Any]
+    if isinstance(message, AIMessage):
+        return _ai_message_to_wire(message)
+    if isinstance(message, HumanMessage):
+        wire = {"role": "user", "content": content_to_wire(message.content)}
+    elif isinstance(message, SystemMessage):
+        wire = {"role": "system", "content": content_to_wire(message.content)}
+    elif isinstance(message, ToolMessage):
+        wire = {
+            "role": "tool",
+            "tool_call_id": message.tool_call_id,
+            "content": content_to_wire(message.content),
+        }
+    elif isinstance(message, ChatMessage):
+        wire = {"role": message.role, "content": content_to_wire(message.content)}
+    elif isinstance(message, FunctionMessage):
+        wire = {"role": "function", "name": message.name, "content": message.text}
+    else:
+        msg = f"Cannot send a message of type {type(message).__name__} to OpenRouter."
+        raise TypeError(msg)
+    if message.name and wire["role"] in ("user", "system", "assistant"):
+        wire["name"] = message.name
+    return wire
+
+
+def _ai_message_to_wire(message: AIMessage) -> dict[str, Any]:
+    """Convert an assistant turn, keeping tool calls and reasoning_details for replay."""
+    wire: dict[str, Any] = {"role": "assistant"}
+    content = content_to_wire(message.content, assistant=True)
+    tool_calls = [tool_call_to_wire(call) for call in message.tool_calls]
+    tool_calls += [
+        _invalid_tool_call_to_wire(call) for call in message.invalid_tool_calls if call.get("id")
+    ]
+    if tool_calls:
+        wire["tool_calls"] = tool_calls
+        # Several upstreams reject an empty text part next to tool calls; null is accepted.
+        wire["content"] = content if content else None
+    else:
+        wire["content"] = content
+    if message.name:
+        wire["name"] = message.name
+    extra = message.additional_kwargs
+    details = extra.get("reasoning_details")
+    if details:
+        # Replayed exactly (merged fragments, signatures and encrypted data intact): Gemini
+        # thought signatures and Anthropic thinking signatures are rejected otherwise.
+        wire["reasoning_details"] = merge_reasoning_details(details)
+    elif extra.get("reasoning_content"):
+        wire["reasoning"] = extra["reasoning_content"]
+    return wire
+
+
+def tool_call_to_wire(call: ToolCall) -> dict[str, Any]:
+    """Convert a parsed LangChain tool call to the wire ``tool_calls`` item."""
+    return {
+        "id": call["id"],
+        "type": "function",
+        "function": {"name": call["name"], "arguments": json.dumps(call["args"])},
+    }
+
+
+def _invalid_tool_call_to_wire(call: InvalidToolCall) -> dict[str, Any]:
+    """Send an unparseable tool call back as the model produced it."""
+    return {
+        "id": call["id"],
+        "type": "function",
+        "function": {"name": call.get("name") or "", "arguments": call.get("args") or ""},
+    }
+
+
+def content_to_wire(content: str | list[Any], *, assistant: bool = False) -> Any:
+    """Convert message content (a string or content blocks) to wire content.
+
+    Strings pass through. Text, image, file, audio and video blocks (LangChain v1 standard
+    blocks, v0 ``source_type`` blocks and OpenAI-format blocks) become chat-completions parts;
+    ``cache_control`` on a block is kept. For assistant turns only text is sent: reasoning
+    and tool-call blocks travel in ``reasoning_details`` / ``tool_calls`` instead.
+    """
+    if isinstance(content, str):
+        return content
+    parts: list[dict[str, Any]] = []
+    for block in content:
+        if isinstance(block, str):
+            parts.append({"type": "text", "text": block})
+            continue
+        if not isinstance(block, Mapping):
+            msg = f"Unsupported content block: {block!r}"
+            raise TypeError(msg)
+        part = content_block_to_wire(block, assistant=assistant)
+        if part is not None:
+            parts.append(part)
+    if assistant and all(part.get("type") == "text" for part in parts):
+        if not parts:
+            return ""
+        if not any("cache_control" in part for part in parts):
+            return "".join(part["text"] for part in parts)
+    return parts
+
+
+_ASSISTANT_SKIPPED_BLOCKS = frozenset(
+    {
+        "reasoning",
+        "thinking",
+        "tool_call",
+        "tool_call_chunk",
+        "invalid_tool_call",
+        "tool_use",
+        "function_call",
+        "server_tool_call",
+        "server_tool_result",
+    }
+)
+
+
+def content_block_to_wire(
+    block: Mapping[str, Any], *, assistant: bool = False
+) -> dict[str, Any] | None:
+    """Convert one content block to a chat-completions content part (None to drop it)."""
+    block_type = block.get("type")
+    cache_control = block.get("cache_control") or (block.get("extras") or {}).get("cache_control")
+    part: dict[str, Any] | None
+    if block_type == "text":
+        part = {"type": "text", "text": block.get("text", "")}
+    elif assistant and block_type in _ASSISTANT_SKIPPED_BLOCKS:
+        return None
+    elif block_type == "image":
+        part = _image_block_to_wire(block)
+    elif block_type == "file":
+        part = _file_block_to_wire(block)
+    elif block_type == "audio":
+        part = _audio_block_to_wire(block)
+    elif block_type == "video":
+        part = {"type": "video_url", "video_url": {"url": _url_or_data_uri(block, "video")}}
+    elif block_type == "image_url" and isinstance(block.get("image_url"), str):
+        part = {"type": "image_url", "image_url": {"url": block["image_url"]}}
+    else:
+        # Already wire-shaped (image_url, input_audio, file, video_url, ...) or a part type
+        # OpenRouter adds later: pass it through untouched.
+        return dict(block)
+    if cache_control and part is not None:
+        part["cache_control"] = cache_control
+    return part
+
+
+def _block_base64(block: Mapping[str, Any]) -> str | None:
+    """Return base64 data from a v1 (``base64``) or v0 (``source_type="base64"``) block."""
+    if block.get("base64"):
+        return cast("str", block["base64"])
+    if block.get("source_type") == "base64":
+        return cast("str", block.get("data"))
+    return None
+
+
+def _block_url(block: Mapping[str, Any]) -> str | None:
+    if block.get("url"):
+        return cast("str", block["url"])
+    if block.get("source_type") == "url":
+        return cast("str", block.get("url") or block.get("data"))
+    return None
+
+
+def _url_or_data_uri(block: Mapping[str, Any], kind: str) -> str:
+    url = _block_url(block)
+    if url:
+        return url
+    data = _block_base64(block)
+    if data is None:
+        msg = f"A {kind} block needs 'url' or 'base64' data; file ids are not supported by OpenRouter."
+        raise ValueError(msg)
+    mime_type = block.get("mime_type")
+    if not mime_type:
+        msg = f"A base64 {kind} block needs 'mime_type'."
+        raise ValueError(msg)
+    return f"data:{mime_type};base64,{data}"
+
+
+def _image_block_to_wire(block: Mapping[str, Any]) -> dict[str, Any]:
+    image_url: dict[str, Any] = {"url": _url_or_data_uri(block, "image")}
+    detail = block.get("detail") or (block.get("extras") or {}).get("detail")
+    if detail:
+        image_url["detail"] = detail
+    return {"type": "image_url", "image_url": image_url}
+
+
+def _file_block_to_wire(block: Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(block.get("file"), Mapping):  # already the wire shape
+        return dict(block)
+    extras = block.get("extras") or block.get("metadata") or {}
+    filename = block.get("filename") or extras.get("filename") or "document"
+    if block.get("mime_type") == "text/plain" and block.get("text") is not None:
+        return {"type": "text", "text": block["text"]}
+    return {
+        "type": "file",
+        "file": {"filename": filename, "file_data": _url_or_data_uri(block, "file")},
+    }
+
+
+def _audio_block_to_wire(block: Mapping[str, Any]) -> dict[str, Any]:
+    data = _block_base64(block)
+    if data is None:
+        msg = "OpenRouter takes audio input as base64 only: give the audio block 'base64' data."
+        raise ValueError(msg)
+    mime_type = cast("str", block.get("mime_type") or "audio/wav")
+    audio_format = mime_type.split("/")[-1]
+    if audio_format in ("mpeg", "mp3"):
+        audio_format = "mp3"
+    elif audio_format in ("x-wav", "wave"):
+        audio_format = "wav"
+    return {"type": "input_audio", "input_audio": {"data": data, "format": audio_format}}
+
+
+def tool_choice_to_wire(tool_choice: Any, tool_names: Sequence[str]) -> Any:
+    """Map LangChain's tool_choice spellings to the chat-completions ``tool_choice``.
+
+    "auto", "none" and "required" pass through; "any" means "required"; ``True`` forces the
+    single bound tool (or any tool when several are bound); another string names a tool.
+    ``None`` and ``False`` mean "not set".
+    """
+    if tool_choice is None or tool_choice is False:
+        return None
+    if tool_choice is True:
+        if len(tool_names) == 1:
+            return {"type": "function", "function": {"name": tool_names[0]}}
+        return "required"
+    if isinstance(tool_choice, str):
+        if tool_choice in ("auto", "none", "required"):
+            return tool_choice
+        if tool_choice == "any":
+            return "required"
+        return {"type": "function", "function": {"name": tool_choice}}
+    if isinstance(tool_choice, Mapping):
+        return dict(tool_choice)
+    msg = f"Unsupported tool_choice: {tool_choice!r}"
+    raise ValueError(msg)
+
+
+# --------------------------------------------------------------------------------------
+# Reasoning details
+# --------------------------------------------------------------------------------------
+
+
+def merge_reasoning_details(details: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Merge streamed reasoning_details fragments into whole entries.
+
+    Fragments with the same ``(type, index)`` are one entry: string fields that stream
+    (text, summary, data, signature) are concatenated, the others keep their first non-null
+    value. Entries without an index are kept as they are. Already-merged lists come back
+    unchanged, so this is safe to apply before every send.
+    """
+    merged: list[dict[str, Any]] = []
+    position: dict[tuple[Any, Any], int] = {}
+    for detail in details:
+        index = detail.get("index")
+        if index is None:
+            merged.append(dict(detail))
+            continue
+        key = (detail.get("type"), index)
+        at = position.get(key)
+        if at is None:
+            position[key] = len(merged)
+            merged.append(dict(detail))
+            continue
+        target = merged[at]
+        for name, value in detail.items():
+            if value is None:
+                continue
+            current = target.get(name)
+            if current is None:
+                target[name] = value
+            elif name in ("text", "summary", "data", "signature") and isinstance(value, str):
+                target[name] = current + value
+    return merged
+
+
+class ReasoningStreamState:
+    """Prepare streamed reasoning_details fragments for LangChain's chunk merging.
+
+    ``AIMessageChunk.__add__`` merges list items that share an ``index`` and concatenates
+    their string fields. That is right for ``text``/``signature`` but wrong for identity
+    fields such as ``format``, and it would fuse two entries of different types that share
+    an index. This state drops the repeated identity fields after the first fragment of
+    each entry and gives a colliding entry a fresh index, so ``sum(chunks)`` yields exactly
+    the merged list :func:`merge_reasoning_details` would build.
+    """
+
+    __slots__ = ("_index_owner", "_remap", "_seen")
+
+    def __init__(self) -> None:
+        self._seen: set[tuple[Any, Any]] = set()
+        self._index_owner: dict[Any, Any] = {}
+        self._remap: dict[tuple[Any, Any], Any] = {}
+
+    def prepare(self, fragments: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Return the fragments to put in this chunk's additional_kwargs."""
+        prepared: list[dict[str, Any]] = []
+        for fragment in fragments:
+            item = dict(fragment)
+            index = item.get("index")
+            if index is None:
+                prepared.append(item)
+                continue
+            key = (item.get("type"), index)
+            if key in self._remap:
+                item["index"] = self._remap[key]
+            elif self._index_owner.setdefault(index, key[0]) != key[0]:
+                fresh = max(i for i in self._index_owner if isinstance(i, int)) + 1
+                self._index_owner[fresh] = key[0]
+                self._remap[key] = fresh
+                item["index"] = fresh
+            if key in self._seen:
+                for name in _REASONING_IDENTITY_KEYS:
+                    item.pop(name, None)
+            else:
+                self._seen.add(key)
+            prepared.append(item)
+        return prepared
+
+
+# --------------------------------------------------------------------------------------
+# wire -> LangChain (responses)
+# --------------------------------------------------------------------------------------
+
+
+def usage_to_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata | None:
+    """Convert a wire ``usage`` object to LangChain ``UsageMetadata``.
+
+    cache reads and cache writes go to ``input_token_details`` (cache_read and
+    cache_creation), reasoning tokens to ``output_token_details``. Counts are ints.
+    """
+    if not usage:
+        return None
+    input_tokens = int(usage.get("prompt_tokens") or 0)
+    output_tokens = int(usage.get("completion_tokens") or 0)
+    total = usage.get("total_tokens")
+    metadata = UsageMetadata(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        total_tokens=int(total) if total is not None else input_tokens + output_tokens,
+    )
+    prompt_details = usage.get("prompt_tokens_details") or {}
+    input_details: dict[str, int] = {}
+    for wire_name, lc_name in (
+        ("cached_tokens", "cache_read"),
+        ("cache_write_tokens", "cache_creation"),
+        ("audio_tokens", "audio"),
+    ):
+        value = prompt_details.get(wire_name)
+        if value is not None:
+            input_details[lc_name] = int(value)
+    if input_details:
+        metadata["input_token_details"] = cast("InputTokenDetails", input_details)
+    completion_details = usage.get("completion_tokens_details") or {}
+    output_details: dict[str, int] = {}
+    for wire_name, lc_name in (("reasoning_tokens", "reasoning"), ("audio_tokens", "audio")):
+        value = completion_details.get(wire_name)
+        if value is not None:
+            output_details[lc_name] = int(value)
+    if output_details:
+        metadata["output_token_details"] = cast("OutputTokenDetails", output_details)
+    return metadata
+
+
+_USAGE_METADATA_KEYS = ("cost", "cost_details", "is_byok", "server_tool_use_details")
+
+
+def usage_response_metadata(usage: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Pick the billing fields of ``usage`` (cost, cost_details, is_byok, ...) for metadata."""
+    if not usage:
+        return {}
+    return {key: usage[key] for key in _USAGE_METADATA_KEYS if usage.get(key) is not None}
+
+
+def parse_tool_calls(
+    raw_tool_calls: Iterable[Mapping[str, Any]],
+) -> tuple[list[ToolCall], list[InvalidToolCall]]:
+    """Parse wire tool calls; ones whose arguments are not a JSON object become invalid."""
+    calls: list[ToolCall] = []
+    invalid: list[InvalidToolCall] = []
+    for raw in raw_tool_calls:
+        function = raw.get("function") or {}
+        name = function.get("name")
+        arguments = function.get("arguments")
+        call_id = raw.get("id")
+        try:
+            args = json.loads(arguments) if arguments else {}
+            if not isinstance(args, dict):
+                msg = "tool call arguments are not a JSON object"
+                raise ValueError(msg)
+        except ValueError as error:
+            invalid.append(
+                invalid_tool_call(
+                    name=name,
+                    args=arguments if isinstance(arguments, str) else json.dumps(arguments),
+                    id=call_id,
+                    error=f"Could not parse the tool call arguments as a JSON object: {error}",
+                )
+            )
+            continue
+        calls.append(tool_call(name=name or "", args=args, id=call_id))
+    return calls, invalid
+
+
+def _message_extras(message: Mapping[str, Any]) -> dict[str, Any]:
+    """Collect the OpenRouter message fields LangChain has no slot for."""
+    extra: dict[str, Any] = {}
+    if message.get("reasoning"):
+        extra["reasoning_content"] = message["reasoning"]
+    for key in ("reasoning_details", "images", "annotations", "audio"):
+        if message.get(key):
+            extra[key] = message[key]
+    if message.get("refusal"):
+        extra["refusal"] = message["refusal"]
+    return extra
+
+
+def _response_metadata(completion: Mapping[str, Any], choice: Mapping[str, Any]) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"model_provider": MODEL_PROVIDER}
+    for wire_name, lc_name in (
+        ("model", "model_name"),
+        ("provider", "provider"),
+        ("id", "id"),
+        ("created", "created"),
+        ("system_fingerprint", "system_fingerprint"),
+        ("service_tier", "service_tier"),
+    ):
+        if completion.get(wire_name) is not None:
+            metadata[lc_name] = completion[wire_name]
+    for key in ("finish_reason", "native_finish_reason", "logprobs"):
+        if choice.get(key) is not None:
+            metadata[key] = choice[key]
+    metadata.update(usage_response_metadata(completion.get("usage")))
+    return metadata
+
+
+def completion_to_chat_result(completion: Mapping[str, Any]) -> ChatResult:
+    """Convert a wire chat completion to a LangChain ``ChatResult``."""
+    usage_metadata = usage_to_metadata(completion.get("usage"))
+    generations: list[ChatGeneration] = []
+    for choice in completion.get("choices") or []:
+        message = choice.get("message") or {}
+        tool_calls, invalid = parse_tool_calls(message.get("tool_calls") or [])
+        ai_message = AIMessage(
+            content=message.get("content") or "",
+            additional_kwargs=_message_extras(message),
+            tool_calls=tool_calls,
+            invalid_tool_calls=invalid,
+            response_metadata=_response_metadata(completion, choice),
+            usage_metadata=usage_metadata,
+            id=completion.get("id"),
+        )
+        generation_info = {
+            key: choice[key]
+            for key in ("finish_reason", "native_finish_reason", "logprobs")
+            if choice.get(key) is not None
+        }
+        generations.append(ChatGeneration(message=ai_message, generation_info=generation_info))
+    llm_output = {
+        "model_name": completion.get("model"),
+        "id": completion.get("id"),
+        "provider": completion.get("provider"),
+    }
+    return ChatResult(generations=generations, llm_output=llm_output)
+
+
+class ChunkConverter:
+    """Turn one stream's wire chunks into ``ChatGenerationChunk``s, carrying stream state.
+
+    Metadata that OpenRouter repeats on every chunk (model, provider, id, fingerprint) and
+    a finish reason that arrives twice (once more with the usage chunk) are emitted once,
+    because LangChain concatenates string metadata when it adds chunks together.
+    """
+
+    __slots__ = ("_finished", "_header_sent", "_reasoning", "_usage_sent")
+
+    def __init__(self) -> None:
+        self._header_sent = False
+        self._finished = False
+        self._usage_sent = False
+        self._reasoning = ReasoningStreamState()
+
+    def convert(self, chunk: Mapping[str, Any]) -> ChatGenerationChunk | None:
+        """Convert one wire chunk; returns None for a chunk that carries nothing new."""
+        metadata: dict[str, Any] = {}
+        if not self._header_sent:
+            self._header_sent = True
+            metadata["model_provider"] = MODEL_PROVIDER
+            for wire_name, lc_name in (
+                ("model", "model_name"),
+                ("provider", "provider"),
+                ("id", "id"),
+                ("created", "created"),
+                ("system_fingerprint", "system_fingerprint"),
+                ("service_tier", "service_tier"),
+            ):
+                if chunk.get(wire_name) is not None:
+                    metadata[lc_name] = chunk[wire_name]
+        content: str = ""
+        extra: dict[str, Any] = {}
+        tool_chunks: list[ToolCallChunk] = []
+        generation_info: dict[str, Any] = {}
+        choices = chunk.get("choices") or []
+        choice = choices[0] if choices else None
+        if choice is not None:
+            delta = choice.get("delta") or {}
+            content = delta.get("content") or ""
+            if delta.get("reasoning"):
+                extra["reasoning_content"] = delta["reasoning"]
+            if delta.get("reasoning_details"):
+                extra["reasoning_details"] = self._reasoning.prepare(delta["reasoning_details"])
+            for key in ("images", "annotations"):
+                if delta.get(key):
+                    extra[key] = list(delta[key])
+            if delta.get("refusal"):
+                extra["refusal"] = delta["refusal"]
+            for raw in delta.get("tool_calls") or []:
+                function = raw.get("function") or {}
+                tool_chunks.append(
+                    tool_call_chunk(
+                        name=function.get("name"),
+                        args=function.get("arguments"),
+                        id=raw.get("id"),
+                        index=raw.get("index"),
+                    )
+                )
+            if choice.get("finish_reason") is not None and not self._finished:
+                self._finished = True
+                for key in ("finish_reason", "native_finish_reason"):
+                    if choice.get(key) is not None:
+                        metadata[key] = choice[key]
+                        generation_info[key] = choice[key]
+            if choice.get("logprobs"):
+                generation_info["logprobs"] = choice["logprobs"]
+        usage_metadata = None
+        usage = chunk.get("usage")
+        if usage and not self._usage_sent:
+            self._usage_sent = True
+            usage_metadata = usage_to_metadata(usage)
+            metadata.update(usage_response_metadata(usage))
+        if not (content or extra or tool_chunks or metadata or usage_metadata):
+            return None
+        message = AIMessageChunk(
+            content=content,
+            additional_kwargs=extra,
+            tool_call_chunks=tool_chunks,
+            response_metadata=metadata,
+            usage_metadata=usage_metadata,
+            id=chunk.get("id"),
+        )
+        return ChatGenerationChunk(message=message, generation_info=generation_info or None)
+
+
+# --------------------------------------------------------------------------------------
+# Standard content blocks (AIMessage.content_blocks)
+# --------------------------------------------------------------------------------------
+
+
+def _citations(annotations: Iterable[Mapping[str, Any]]) -> list[types.Citation]:
+    citations: list[types.Citation] = []
+    for annotation in annotations:
+        if annotation.get("type") != "url_citation":
+            continue
+        body = annotation.get("url_citation") or annotation
+        citation: dict[str, Any] = {"type": "citation"}
+        for wire_name, lc_name in (
+            ("url", "url"),
+            ("title", "title"),
+            ("start_index", "start_index"),
+            ("end_index", "end_index"),
+            ("content", "cited_text"),
+        ):
+            if body.get(wire_name) is not None:
+                citation[lc_name] = body[wire_name]
+        citations.append(cast("types.Citation", citation))
+    return citations
+
+
+def _image_output_block(image: Mapping[str, Any]) -> types.ImageContentBlock | None:
+    url = (image.get("image_url") or {}).get("url") if isinstance(image, Mapping) else None
+    if not isinstance(url, str):
+        return None
+    if url.startswith("data:") and ";base64," in url:
+        header, data = url[5:].split(";base64,", 1)
+        return {"type": "image", "base64": data, "mime_type": header or "image/png"}
+    return {"type": "image", "url": url}
+
+
+def _reasoning_blocks(message: AIMessage) -> list[types.ContentBlock]:
+    details = message.additional_kwargs.get("reasoning_details")
+    blocks: list[types.ContentBlock] = []
+    if details:
+        for detail in merge_reasoning_details(details):
+            text = detail.get("text") or detail.get("summary")
+            block: dict[str, Any] = {"type": "reasoning"}
+            if text:
+                block["reasoning"] = text
+            block["extras"] = {"reasoning_detail": detail}
+            blocks.append(cast("types.ReasoningContentBlock", block))
+        return blocks
+    reasoning = message.additional_kwargs.get("reasoning_content")
+    if reasoning:
+        blocks.append({"type": "reasoning", "reasoning": reasoning})
+    return blocks
+
+
+def _translate(message: AIMessage) -> list[types.ContentBlock]:
+    """Derive standard content blocks: reasoning, text with citations, images, tool calls."""
+    blocks = _reasoning_blocks(message)
+    extra = message.additional_kwargs
+    if isinstance(message.content, str):
+        if message.content:
+            text: types.TextContentBlock = {"type": "text", "text": message.content}
+            citations = _citations(extra.get("annotations") or [])
+            if citations:
+                text["annotations"] = list(citations)
+            blocks.append(text)
+    else:
+        for block in message.content:
+            if isinstance(block, str):
+                blocks.append({"type": "text", "text": block})
+            elif block.get("type") != "reasoning":
+                blocks.append(cast("types.ContentBlock", block))
+    for image in extra.get("images") or []:
+        image_block = _image_output_block(image)
+        if image_block is not None:
+            blocks.append(image_block)
+    if extra.get("refusal"):
+        blocks.append({"type": "non_standard", "value": {"refusal": extra["refusal"]}})
+    return blocks
+
+
+def translate_content(message: AIMessage) -> list[types.ContentBlock]:
+    """``content_blocks`` translator for complete messages from ChatOpenRouter."""
+    blocks = _translate(message)
+    for call in message.tool_calls:
+        blocks.append(
+            {"type": "tool_call", "id": call.get("id"), "name": call["name"], "args": call["args"]}
+        )
+    for bad in message.invalid_tool_calls:
+        invalid_block = dict(bad)
+        invalid_block["type"] = "invalid_tool_call"
+        blocks.append(cast("types.InvalidToolCall", invalid_block))
+    return blocks
+
+
+def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]:
+    """``content_blocks`` translator for streamed chunks from ChatOpenRouter.
+
+    Like LangChain's OpenAI translator: the last (aggregated) chunk shows parsed tool
+    calls, earlier chunks show their raw tool-call fragments.
+    """
+    blocks = _translate(message)
+    if message.chunk_position == "last":
+        for call in message.tool_calls:
+            blocks.append(
+                {
+                    "type": "tool_call",
+                    "id": call.get("id"),
+                    "name": call["name"],
+                    "args": call["args"],
+                }
+            )
+    else:
+        for chunk in message.tool_call_chunks:
+            tool_chunk: types.ToolCallChunk = {
+                "type": "tool_call_chunk",
+                "id": chunk.get("id"),
+                "name": chunk.get("name"),
+                "args": chunk.get("args"),
+            }
+            if chunk.get("index") is not None:
+                tool_chunk["index"] = chunk["index"]
+            blocks.append(tool_chunk)
+    return blocks
+
+
+def register_content_translator() -> None:
+    """Register our translator so ``content_blocks`` understands OpenRouter messages."""
+    from langchain_core.messages.block_translators import register_translator
+
+    register_translator(MODEL_PROVIDER, translate_content, translate_content_chunk)

@@ -1,0 +1,151 @@
+"""``OpenRouterEmbeddings``: LangChain embeddings over the openrouter-kit core client.
+
+Raw strings go to POST /embeddings in batches of ``chunk_size`` (no tokenizer, no
+downloads); async batches run concurrently up to ``max_concurrency``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.embeddings import Embeddings
+from pydantic import ConfigDict, Field
+
+from langchain_openrouter_kit._client import OpenRouterClientSettings, as_wire_dict
+from langchain_openrouter_kit._types import ProviderPreferences
+
+
+@dataclass
+class EmbeddingUsage:
+    """Tokens and cost of one ``embed_*_with_usage`` call, summed over its batches."""
+
+    prompt_tokens: int = 0
+    total_tokens: int = 0
+    cost: float | None = None
+    requests: int = 0
+    models: list[str] = field(default_factory=list)
+    providers: list[str] = field(default_factory=list)
+
+    def add(self, response: dict[str, Any]) -> None:
+        """Fold one /embeddings response's usage into the total."""
+        self.requests += 1
+        usage = response.get("usage") or {}
+        self.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+        self.total_tokens += int(usage.get("total_tokens") or 0)
+        if usage.get("cost") is not None:
+            self.cost = (self.cost or 0.0) + float(usage["cost"])
+        for key, seen in (("model", self.models), ("provider", self.providers)):
+            value = response.get(key)
+            if value and value not in seen:
+                seen.append(value)
+
+
+class OpenRouterEmbeddings(OpenRouterClientSettings, Embeddings):
+    """OpenRouter embedding models for LangChain.
+
+    Example:
+        ```python
+        from langchain_openrouter_kit import OpenRouterEmbeddings
+
+        embeddings = OpenRouterEmbeddings(model="openai/text-embedding-3-small", dimensions=256)
+        vectors = embeddings.embed_documents(["first", "second"])
+        ```
+    """
+
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+
+    model: str = Field(default="openai/text-embedding-3-small", alias="model_name")
+    """OpenRouter embedding model slug."""
+    dimensions: int | None = None
+    """Output size, for models that can shorten their vectors."""
+    encoding_format: Literal["float", "base64"] | None = None
+    """Wire encoding; None lets the core choose. Vectors always come back as floats."""
+    input_type: str | None = None
+    """Provider hint such as ``"search_query"`` / ``"search_document"``."""
+    provider: ProviderPreferences | None = None
+    """Provider routing preferences."""
+    user: str | None = None
+    chunk_size: int = Field(default=1000, gt=0)
+    """Texts per request."""
+    max_concurrency: int = Field(default=4, gt=0)
+    """Concurrent requests in the async methods."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Other request params, sent in the body."""
+
+    def _request_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"model": self.model}
+        for name in ("dimensions", "encoding_format", "input_type", "provider", "user"):
+            value = getattr(self, name)
+            if value is not None:
+                kwargs[name] = value
+        if self.model_kwargs:
+            kwargs["extra_body"] = dict(self.model_kwargs)
+        return kwargs
+
+    def _batches(self, texts: list[str]) -> list[list[str]]:
+        return [texts[i : i + self.chunk_size] for i in range(0, len(texts), self.chunk_size)]
+
+    @staticmethod
+    def _vectors(response: dict[str, Any], expected: int) -> list[list[float]]:
+        data = sorted(response.get("data") or [], key=lambda item: item.get("index", 0))
+        if len(data) != expected:
+            msg = f"OpenRouter returned {len(data)} embeddings for {expected} inputs."
+            raise ValueError(msg)
+        return [list(item["embedding"]) for item in data]
+
+    def embed_documents_with_usage(
+        self, texts: list[str]
+    ) -> tuple[list[list[float]], EmbeddingUsage]:
+        """Embed ``texts`` and also return the summed usage and cost of the requests."""
+        usage = EmbeddingUsage()
+        vectors: list[list[float]] = []
+        if not texts:
+            return vectors, usage
+        client = self._get_client()
+        kwargs = self._request_kwargs()
+        for batch in self._batches(texts):
+            response = as_wire_dict(client.embeddings.create(input=batch, **kwargs))
+            vectors.extend(self._vectors(response, len(batch)))
+            usage.add(response)
+        return vectors, usage
+
+    async def aembed_documents_with_usage(
+        self, texts: list[str]
+    ) -> tuple[list[list[float]], EmbeddingUsage]:
+        """Async ``embed_documents_with_usage``: batches run up to ``max_concurrency`` at once."""
+        usage = EmbeddingUsage()
+        if not texts:
+            return [], usage
+        client = self._get_async_client()
+        kwargs = self._request_kwargs()
+        limit = asyncio.Semaphore(self.max_concurrency)
+
+        async def embed_batch(batch: list[str]) -> dict[str, Any]:
+            async with limit:
+                return as_wire_dict(await client.embeddings.create(input=batch, **kwargs))
+
+        batches = self._batches(texts)
+        responses = await asyncio.gather(*(embed_batch(batch) for batch in batches))
+        vectors: list[list[float]] = []
+        for batch, response in zip(batches, responses, strict=True):
+            vectors.extend(self._vectors(response, len(batch)))
+            usage.add(response)
+        return vectors, usage
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed a list of documents."""
+        return self.embed_documents_with_usage(texts)[0]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query."""
+        return self.embed_documents_with_usage([text])[0][0]
+
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed a list of documents (async)."""
+        return (await self.aembed_documents_with_usage(texts))[0]
+
+    async def aembed_query(self, text: str) -> list[float]:
+        """Embed one query (async)."""
+        return (await self.aembed_documents_with_usage([text]))[0][0]

@@ -1,0 +1,86 @@
+"""langchain-tests standard unit suites for ChatOpenRouter and OpenRouterEmbeddings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_openrouter_kit import ChatOpenRouter, OpenRouterEmbeddings
+from langchain_tests.unit_tests import ChatModelUnitTests, EmbeddingsUnitTests
+
+API_KEY = "test-api-key"
+
+
+class TestChatOpenRouterStandardUnit(ChatModelUnitTests):
+    @property
+    def chat_model_class(self) -> type[ChatOpenRouter]:
+        return ChatOpenRouter
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {"model": "openai/gpt-4o-mini", "api_key": API_KEY}
+
+    @property
+    def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+        return (
+            {"OPENROUTER_API_KEY": API_KEY},
+            {"model": "openai/gpt-4o-mini"},
+            {"api_key": API_KEY, "model": "openai/gpt-4o-mini"},
+        )
+
+    @property
+    def returns_usage_metadata(self) -> bool:
+        return True
+
+    @property
+    def supports_json_mode(self) -> bool:
+        return True
+
+    @property
+    def has_tool_choice(self) -> bool:
+        return True
+
+    @property
+    def supports_image_inputs(self) -> bool:
+        return True
+
+    @property
+    def supports_image_urls(self) -> bool:
+        return True
+
+    @property
+    def supports_pdf_inputs(self) -> bool:
+        return True
+
+    @property
+    def supports_audio_inputs(self) -> bool:
+        return True
+
+    @property
+    def supports_video_inputs(self) -> bool:
+        return True
+
+    @property
+    def supports_model_override(self) -> bool:
+        return True
+
+    @property
+    def model_override_value(self) -> str:
+        return "anthropic/claude-3.5-haiku"
+
+
+class TestOpenRouterEmbeddingsStandardUnit(EmbeddingsUnitTests):
+    @property
+    def embeddings_class(self) -> type[OpenRouterEmbeddings]:
+        return OpenRouterEmbeddings
+
+    @property
+    def embedding_model_params(self) -> dict[str, Any]:
+        return {"model": "openai/text-embedding-3-small", "api_key": API_KEY}
+
+    @property
+    def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+        return (
+            {"OPENROUTER_API_KEY": API_KEY},
+            {"model": "openai/text-embedding-3-small"},
+            {"api_key": API_KEY, "model": "openai/text-embedding-3-small"},
+        )
