@@ -1,1 +1,5 @@
-"""LlamaIndex integration for OpenRouter, built on openrouter-kit."""
+"""LlamaIndex embedding model for OpenRouter, built on openrouter-kit."""
+
+from llama_index.embeddings.openrouter_kit.base import OpenRouterEmbedding
+
+__all__ = ["OpenRouterEmbedding"]

@@ -1,1 +1,5 @@
-"""LlamaIndex integration for OpenRouter, built on openrouter-kit."""
+"""LlamaIndex LLM for OpenRouter, built on openrouter-kit."""
+
+from llama_index.llms.openrouter_kit.base import OpenRouter
+
+__all__ = ["OpenRouter"]

@@ -1,1 +1,5 @@
-"""LlamaIndex integration for OpenRouter, built on openrouter-kit."""
+"""LlamaIndex reranking node postprocessor for OpenRouter, built on openrouter-kit."""
+
+from llama_index.postprocessor.openrouter_kit_rerank.base import OpenRouterRerank
+
+__all__ = ["OpenRouterRerank"]

@@ -1,0 +1,93 @@
+"""Lazily built, shareable openrouter-kit clients for the LlamaIndex components.
+
+The LLM, the embedding model and the reranker all talk to OpenRouter through the core
+client. This holder keeps the configuration (the API key never leaves it, so it appears in
+no repr or serialisation), builds a sync or async core client only when first needed, and
+reuses a caller's ``client=`` / ``async_client=`` as is.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+DEFAULT_API_BASE = "https://openrouter.ai/api/v1"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+
+
+def resolve_base_url(base_url: str | None, api_base: str | None) -> str:
+    """``base_url``, else its alias ``api_base``, else OPENROUTER_API_BASE / OPENROUTER_BASE_URL."""
+    if base_url and api_base and base_url != api_base:
+        raise ValueError("Pass base_url or its alias api_base, not both with different values.")
+    return (
+        base_url
+        or api_base
+        or os.environ.get("OPENROUTER_API_BASE")
+        or os.environ.get("OPENROUTER_BASE_URL")
+        or DEFAULT_API_BASE
+    )
+
+
+class CoreClients:
+    """Holds one sync and one async core client, created on first use with shared settings."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str,
+        timeout: float,
+        max_retries: int,
+        app_name: str | None,
+        app_url: str | None,
+        default_headers: dict[str, str] | None,
+        client: Any = None,
+        async_client: Any = None,
+        http_client: Any = None,
+        async_http_client: Any = None,
+    ) -> None:
+        self._api_key = api_key
+        self._settings: dict[str, Any] = {
+            "base_url": base_url,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "app_name": app_name,
+            "app_url": app_url,
+            "default_headers": default_headers,
+        }
+        self._client = client
+        self._async_client = async_client
+        self._http_client = http_client
+        self._async_http_client = async_http_client
+
+    def __repr__(self) -> str:  # never show the key
+        return f"CoreClients(base_url={self._settings['base_url']!r})"
+
+    @property
+    def cache_key(self) -> str:
+        """Identifies the server these clients talk to (for the per-process /models cache)."""
+        for client in (self._client, self._async_client):
+            if client is not None and getattr(client, "base_url", None) is not None:
+                return str(client.base_url)
+        return str(self._settings["base_url"])
+
+    def sync(self) -> Any:
+        """The sync core client (``openrouter_kit.OpenRouter``), built on first call."""
+        if self._client is None:
+            from openrouter_kit import OpenRouter
+
+            self._client = OpenRouter(
+                api_key=self._api_key, http_client=self._http_client, **self._settings
+            )
+        return self._client
+
+    def async_(self) -> Any:
+        """The async core client (``openrouter_kit.AsyncOpenRouter``), built on first call."""
+        if self._async_client is None:
+            from openrouter_kit import AsyncOpenRouter
+
+            self._async_client = AsyncOpenRouter(
+                api_key=self._api_key, http_client=self._async_http_client, **self._settings
+            )
+        return self._async_client

@@ -1,0 +1,557 @@
+"""Pure conversions between LlamaIndex chat types and openrouter-kit params/results.
+
+Nothing here sends a request or reads wire JSON: inputs are LlamaIndex objects or the
+core's pydantic results (whose field names are the wire names), outputs are the dicts the
+core's ``create()`` accepts or LlamaIndex responses. Keeping them pure makes them cheap to
+unit-test and shared by the sync and async paths.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from llama_index.core.base.llms.types import (
+    AudioBlock,
+    CachePoint,
+    ChatMessage,
+    ChatResponse,
+    CitableBlock,
+    CitationBlock,
+    DocumentBlock,
+    ImageBlock,
+    LogProb,
+    MessageRole,
+    TextBlock,
+    ThinkingBlock,
+    ToolCallBlock,
+    VideoBlock,
+)
+
+if TYPE_CHECKING:
+    from llama_index.core.tools.types import BaseTool
+
+WireMessage = dict[str, Any]
+
+# Roles LlamaIndex knows that OpenRouter does not: map each to the nearest wire role.
+_ROLE_TO_WIRE: dict[str, str] = {
+    MessageRole.SYSTEM.value: "system",
+    MessageRole.DEVELOPER.value: "developer",
+    MessageRole.USER.value: "user",
+    MessageRole.ASSISTANT.value: "assistant",
+    MessageRole.TOOL.value: "tool",
+    MessageRole.FUNCTION.value: "tool",
+    MessageRole.CHATBOT.value: "assistant",
+    MessageRole.MODEL.value: "assistant",
+}
+
+REASONING_DETAILS_KEY = "reasoning_details"
+"""Key under which reasoning_details live in ChatMessage.additional_kwargs (sent back as is)."""
+
+
+# --------------------------------------------------------------------------------------
+# LlamaIndex -> wire
+# --------------------------------------------------------------------------------------
+
+
+def _dump(obj: Any) -> Any:
+    """Return a plain dict for a pydantic model or mapping; other values unchanged."""
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(exclude_none=True)
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    return obj
+
+
+def _image_part(block: ImageBlock) -> dict[str, Any]:
+    """An ImageBlock as an ``image_url`` part; URLs pass through, bytes/paths become data URLs."""
+    if block.url is not None and block.image is None:
+        url = str(block.url)
+    else:
+        if block.image_mimetype is None:
+            # inline_url() needs the mimetype; resolving once guesses it from the bytes.
+            block.image_to_base64()
+        url = block.inline_url()
+    image_url: dict[str, Any] = {"url": url}
+    if block.detail:
+        image_url["detail"] = block.detail
+    return {"type": "image_url", "image_url": image_url}
+
+
+def _audio_part(block: AudioBlock) -> dict[str, Any]:
+    """An AudioBlock as an ``input_audio`` part (base64 data plus format, as OpenRouter expects)."""
+    data = block.resolve_audio(as_base64=True).read().decode("ascii")
+    return {"type": "input_audio", "input_audio": {"data": data, "format": block.format or "wav"}}
+
+
+def _video_part(block: VideoBlock) -> dict[str, Any]:
+    """A VideoBlock as a ``video_url`` part; URLs pass through, bytes become a data URL."""
+    if block.url is not None and block.video is None:
+        url = str(block.url)
+    else:
+        url = block.inline_url()
+    return {"type": "video_url", "video_url": {"url": url}}
+
+
+def _document_part(block: DocumentBlock) -> dict[str, Any]:
+    """A DocumentBlock as a ``file`` part; a URL is passed for OpenRouter to fetch, else a data URL."""
+    if block.url and block.data is None and block.path is None:
+        file_data = str(block.url)
+    else:
+        if block.document_mimetype is None:
+            block.document_mimetype = block._guess_mimetype() or "application/pdf"
+        file_data = block.inline_url()
+    # DocumentBlock defaults its title to "input_document"; a real file name is more useful.
+    title = block.title if block.title and block.title != "input_document" else None
+    source = block.path or block.url
+    filename = title or (str(source).rsplit("/", 1)[-1] if source else None)
+    return {
+        "type": "file",
+        "file": {"filename": filename or "document.pdf", "file_data": file_data},
+    }
+
+
+def _content_parts(blocks: Iterable[Any]) -> list[dict[str, Any]]:
+    """Content blocks as wire content parts; thinking and tool-call blocks are handled elsewhere."""
+    parts: list[dict[str, Any]] = []
+    for block in blocks:
+        if isinstance(block, TextBlock):
+            parts.append({"type": "text", "text": block.text})
+        elif isinstance(block, ImageBlock):
+            parts.append(_image_part(block))
+        elif isinstance(block, AudioBlock):
+            parts.append(_audio_part(block))
+        elif isinstance(block, VideoBlock):
+            parts.append(_video_part(block))
+        elif isinstance(block, DocumentBlock):
+            parts.append(_document_part(block))
+        elif isinstance(block, CachePoint):
+            # A cache breakpoint marks the part before it (Anthropic/Gemini prompt caching).
+            if parts:
+                cache_control: dict[str, Any] = {"type": block.cache_control.type}
+                if block.cache_control.ttl and block.cache_control.ttl != "5m":
+                    cache_control["ttl"] = block.cache_control.ttl
+                parts[-1]["cache_control"] = cache_control
+        elif isinstance(block, CitableBlock):
+            parts.extend(_content_parts(block.content))
+        elif isinstance(block, CitationBlock):
+            parts.extend(_content_parts(block.cited_content))
+        # ThinkingBlock / ToolCallBlock: not content parts (see to_wire_message).
+    return parts
+
+
+def _simplify_content(parts: list[dict[str, Any]]) -> str | list[dict[str, Any]]:
+    """A single plain text part becomes a string: the form every provider accepts."""
+    if len(parts) == 1 and parts[0]["type"] == "text" and len(parts[0]) == 2:
+        return str(parts[0]["text"])
+    if not parts:
+        return ""
+    return parts
+
+
+def _tool_call_arguments(tool_kwargs: Any) -> str:
+    """Tool arguments as the JSON string the wire wants; strings are kept byte for byte."""
+    if isinstance(tool_kwargs, str):
+        return tool_kwargs
+    return json.dumps(tool_kwargs, ensure_ascii=False)
+
+
+def _wire_tool_calls(message: ChatMessage) -> list[dict[str, Any]]:
+    """Tool calls of an assistant message: ToolCallBlocks, or the legacy additional_kwargs list."""
+    calls = [
+        {
+            "id": block.tool_call_id or "",
+            "type": "function",
+            "function": {
+                "name": block.tool_name,
+                "arguments": _tool_call_arguments(block.tool_kwargs),
+            },
+        }
+        for block in message.blocks
+        if isinstance(block, ToolCallBlock)
+    ]
+    if calls:
+        return calls
+    legacy = message.additional_kwargs.get("tool_calls") or []
+    result = []
+    for call in legacy:
+        call_dict = _dump(call)
+        function = _dump(call_dict.get("function") or {})
+        result.append(
+            {
+                "id": call_dict.get("id") or "",
+                "type": call_dict.get("type") or "function",
+                "function": {
+                    "name": function.get("name") or "",
+                    "arguments": _tool_call_arguments(function.get("arguments") or "{}"),
+                },
+            }
+        )
+    return result
+
+
+def _reasoning_details_of(message: ChatMessage) -> list[dict[str, Any]] | None:
+    """reasoning_details to send back: from additional_kwargs, else from ThinkingBlocks."""
+    details = message.additional_kwargs.get(REASONING_DETAILS_KEY)
+    if details:
+        return [_dump(d) for d in details]
+    collected: list[dict[str, Any]] = []
+    for block in message.blocks:
+        if isinstance(block, ThinkingBlock):
+            collected.extend(
+                _dump(d) for d in block.additional_information.get(REASONING_DETAILS_KEY, [])
+            )
+    return collected or None
+
+
+def to_wire_message(message: ChatMessage) -> WireMessage:
+    """One LlamaIndex ChatMessage as an OpenRouter chat message dict."""
+    role = _ROLE_TO_WIRE.get(message.role.value, message.role.value)
+    parts = _content_parts(message.blocks)
+    wire: WireMessage = {"role": role}
+
+    if role == "tool":
+        wire["content"] = _simplify_content(parts)
+        tool_call_id = message.additional_kwargs.get("tool_call_id")
+        if tool_call_id is not None:
+            wire["tool_call_id"] = tool_call_id
+        return wire
+
+    if role == "assistant":
+        tool_calls = _wire_tool_calls(message)
+        # An assistant turn that only calls tools carries null content (OpenAI convention).
+        wire["content"] = _simplify_content(parts) if parts or not tool_calls else None
+        if tool_calls:
+            wire["tool_calls"] = tool_calls
+        details = _reasoning_details_of(message)
+        if details:
+            wire[REASONING_DETAILS_KEY] = details
+        else:
+            thinking = "".join(
+                b.content or "" for b in message.blocks if isinstance(b, ThinkingBlock)
+            )
+            if thinking:
+                wire["reasoning"] = thinking
+    else:
+        wire["content"] = _simplify_content(parts)
+
+    name = message.additional_kwargs.get("name")
+    if name:
+        wire["name"] = name
+    return wire
+
+
+def to_wire_messages(messages: Sequence[ChatMessage]) -> list[WireMessage]:
+    """A LlamaIndex chat history as OpenRouter message dicts, in order."""
+    return [to_wire_message(m) for m in messages]
+
+
+def to_wire_tool(tool: BaseTool, strict: bool | None = None) -> dict[str, Any]:
+    """A LlamaIndex tool as an OpenRouter function tool; ``strict`` closes the schema."""
+    spec = tool.metadata.to_openai_tool(skip_length_check=True)
+    if strict:
+        function = spec["function"]
+        function["strict"] = True
+        parameters = dict(function["parameters"])
+        parameters["additionalProperties"] = False
+        function["parameters"] = parameters
+    return spec
+
+
+def resolve_tool_choice(tool_choice: str | dict[str, Any] | None, tool_required: bool) -> Any:
+    """The wire tool_choice: explicit choice wins; a bare tool name selects that function."""
+    if tool_choice is None:
+        return "required" if tool_required else "auto"
+    if isinstance(tool_choice, str) and tool_choice not in ("auto", "none", "required"):
+        return {"type": "function", "function": {"name": tool_choice}}
+    return tool_choice
+
+
+# --------------------------------------------------------------------------------------
+# wire results -> LlamaIndex
+# --------------------------------------------------------------------------------------
+
+
+def usage_to_dict(usage: Any) -> dict[str, Any]:
+    """Flat token/cost numbers for ChatResponse.additional_kwargs from a core Usage model.
+
+    Keys: prompt_tokens, completion_tokens, total_tokens, cost, cached_tokens,
+    cache_write_tokens, reasoning_tokens, is_byok, cost_details (only those present).
+    """
+    if usage is None:
+        return {}
+    out: dict[str, Any] = {}
+    for key in ("prompt_tokens", "completion_tokens", "total_tokens", "cost", "is_byok"):
+        value = getattr(usage, key, None)
+        if value is not None:
+            out[key] = value
+    prompt_details = getattr(usage, "prompt_tokens_details", None)
+    if prompt_details is not None:
+        for key in ("cached_tokens", "cache_write_tokens"):
+            value = getattr(prompt_details, key, None)
+            if value is not None:
+                out[key] = value
+    completion_details = getattr(usage, "completion_tokens_details", None)
+    if completion_details is not None:
+        value = getattr(completion_details, "reasoning_tokens", None)
+        if value is not None:
+            out["reasoning_tokens"] = value
+    cost_details = getattr(usage, "cost_details", None)
+    if cost_details is not None:
+        out["cost_details"] = _dump(cost_details)
+    return out
+
+
+def _parse_arguments(arguments: str | None) -> dict[str, Any] | str:
+    """Tool arguments as a dict when they are a complete JSON object, else the raw string."""
+    if not arguments:
+        return {}
+    try:
+        parsed = json.loads(arguments)
+    except ValueError:
+        return arguments
+    return parsed if isinstance(parsed, dict) else arguments
+
+
+def _logprobs(choice_logprobs: Any) -> list[list[LogProb]] | None:
+    """Chat logprobs as LlamaIndex's per-token lists of top alternatives."""
+    content = getattr(choice_logprobs, "content", None) if choice_logprobs is not None else None
+    if content is None and isinstance(choice_logprobs, Mapping):
+        content = choice_logprobs.get("content")
+    if not content:
+        return None
+    result: list[list[LogProb]] = []
+    for item in content:
+        item = _dump(item)
+        top = item.get("top_logprobs") or [item]
+        result.append(
+            [
+                LogProb(
+                    token=str(t.get("token", "")),
+                    logprob=float(t.get("logprob", 0.0)),
+                    bytes=list(t.get("bytes") or []),
+                )
+                for t in (_dump(x) for x in top)
+            ]
+        )
+    return result
+
+
+def response_metadata(result: Any) -> dict[str, Any]:
+    """id/model/provider of a completion or chunk, for ChatResponse.additional_kwargs."""
+    out: dict[str, Any] = {}
+    for key in ("id", "model", "provider"):
+        value = getattr(result, key, None)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def chat_response_from_completion(completion: Any) -> ChatResponse:
+    """A core ChatCompletion as a ChatResponse: text, thinking, tool calls, images, usage, cost."""
+    choice = completion.choices[0]
+    message = choice.message
+    usage = usage_to_dict(getattr(completion, "usage", None))
+
+    blocks: list[Any] = []
+    message_kwargs: dict[str, Any] = {}
+    details = [_dump(d) for d in (getattr(message, REASONING_DETAILS_KEY, None) or [])]
+    reasoning = getattr(message, "reasoning", None)
+    if reasoning or details:
+        blocks.append(
+            ThinkingBlock(
+                content=reasoning,
+                num_tokens=usage.get("reasoning_tokens"),
+                additional_information={REASONING_DETAILS_KEY: details} if details else {},
+            )
+        )
+    if details:
+        message_kwargs[REASONING_DETAILS_KEY] = details
+    content = getattr(message, "content", None)
+    if content:
+        blocks.append(TextBlock(text=content))
+    for image in getattr(message, "images", None) or []:
+        url = (_dump(image).get("image_url") or {}).get("url")
+        if url:
+            blocks.append(ImageBlock(url=url))
+    tool_calls = getattr(message, "tool_calls", None) or []
+    for call in tool_calls:
+        blocks.append(
+            ToolCallBlock(
+                tool_call_id=call.id,
+                tool_name=call.function.name,
+                tool_kwargs=_parse_arguments(call.function.arguments),
+            )
+        )
+    if tool_calls:
+        message_kwargs["tool_calls"] = [_dump(c) for c in tool_calls]
+    annotations = getattr(message, "annotations", None)
+    if annotations:
+        message_kwargs["annotations"] = [_dump(a) for a in annotations]
+    refusal = getattr(message, "refusal", None)
+    if refusal:
+        message_kwargs["refusal"] = refusal
+    if not blocks or not any(isinstance(b, TextBlock) for b in blocks):
+        # Keep ChatMessage.content == "" (not None) for tool-only or empty turns.
+        blocks.append(TextBlock(text=content or ""))
+
+    additional = {**usage, **response_metadata(completion)}
+    for key in ("finish_reason", "native_finish_reason"):
+        value = getattr(choice, key, None)
+        if value is not None:
+            additional[key] = value
+    return ChatResponse(
+        message=ChatMessage(
+            role=MessageRole.ASSISTANT, blocks=blocks, additional_kwargs=message_kwargs
+        ),
+        raw=completion,
+        logprobs=_logprobs(getattr(choice, "logprobs", None)),
+        additional_kwargs=additional,
+    )
+
+
+def merge_reasoning_details(
+    merged: list[dict[str, Any]], fragments: Iterable[Any]
+) -> list[dict[str, Any]]:
+    """Fold streamed reasoning_details fragments into whole entries, in place.
+
+    Fragments with the same ``index`` and ``type`` are one entry: their text, summary and
+    data strings concatenate; other fields (signature, format, id) take the last non-empty
+    value. This rebuilds what a non-streaming call returns, so it can be sent back.
+    """
+    for fragment in fragments:
+        fragment = _dump(fragment)
+        target = None
+        for entry in merged:
+            if entry.get("index") == fragment.get("index") and entry.get("type") == fragment.get(
+                "type"
+            ):
+                target = entry
+                break
+        if target is None:
+            merged.append(dict(fragment))
+            continue
+        for key, value in fragment.items():
+            if key in ("text", "summary", "data") and isinstance(value, str):
+                target[key] = (target.get(key) or "") + value
+            elif value not in (None, "") and key not in ("index", "type"):
+                target[key] = value
+    return merged
+
+
+class StreamAccumulator:
+    """Builds the running ChatResponse for each streamed chunk.
+
+    Each yielded response carries the accumulated message (thinking, text, tool calls) plus
+    this chunk's ``delta`` and ``thinking_delta``; the chunk with usage adds tokens and cost.
+    Handles both final-usage shapes (``choices: []`` and a repeated finish chunk).
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.reasoning = ""
+        self.reasoning_details: list[dict[str, Any]] = []
+        self.tool_calls: dict[int, dict[str, Any]] = {}
+        self.images: list[str] = []
+        self.annotations: list[Any] = []
+        self.usage: dict[str, Any] = {}
+        self.finish: dict[str, Any] = {}
+        self.metadata: dict[str, Any] = {}
+
+    def add(self, chunk: Any) -> ChatResponse:
+        """Fold one core ChatCompletionChunk in and return the response to yield for it."""
+        content_delta = ""
+        thinking_delta = ""
+        if not self.metadata:
+            self.metadata = response_metadata(chunk)
+        choices = getattr(chunk, "choices", None) or []
+        if choices:
+            choice = choices[0]
+            delta = choice.delta
+            if delta is not None:
+                content_delta = getattr(delta, "content", None) or ""
+                thinking_delta = getattr(delta, "reasoning", None) or ""
+                self.text += content_delta
+                self.reasoning += thinking_delta
+                fragments = getattr(delta, REASONING_DETAILS_KEY, None)
+                if fragments:
+                    merge_reasoning_details(self.reasoning_details, fragments)
+                for call in getattr(delta, "tool_calls", None) or []:
+                    self._add_tool_call(call)
+                for image in getattr(delta, "images", None) or []:
+                    url = (_dump(image).get("image_url") or {}).get("url")
+                    if url:
+                        self.images.append(url)
+                for annotation in getattr(delta, "annotations", None) or []:
+                    self.annotations.append(_dump(annotation))
+            for key in ("finish_reason", "native_finish_reason"):
+                value = getattr(choice, key, None)
+                if value is not None:
+                    self.finish[key] = value
+        usage = getattr(chunk, "usage", None)
+        if usage is not None:
+            self.usage = usage_to_dict(usage)
+
+        additional: dict[str, Any] = {**self.usage, **self.metadata, **self.finish}
+        if thinking_delta:
+            additional["thinking_delta"] = thinking_delta
+        return ChatResponse(
+            message=self.message(final=bool(self.finish) or usage is not None),
+            delta=content_delta,
+            raw=chunk,
+            additional_kwargs=additional,
+        )
+
+    def _add_tool_call(self, call: Any) -> None:
+        index = getattr(call, "index", None)
+        if index is None:
+            index = len(self.tool_calls)
+        entry = self.tool_calls.setdefault(index, {"id": None, "name": "", "arguments": ""})
+        if getattr(call, "id", None):
+            entry["id"] = call.id
+        function = getattr(call, "function", None)
+        if function is not None:
+            if getattr(function, "name", None):
+                entry["name"] = function.name
+            if getattr(function, "arguments", None):
+                entry["arguments"] += function.arguments
+
+    def message(self, final: bool = True) -> ChatMessage:
+        """The assistant message accumulated so far; ``final`` parses tool arguments to dicts."""
+        blocks: list[Any] = []
+        kwargs: dict[str, Any] = {}
+        if self.reasoning or self.reasoning_details:
+            details = [dict(d) for d in self.reasoning_details]
+            blocks.append(
+                ThinkingBlock(
+                    content=self.reasoning or None,
+                    num_tokens=self.usage.get("reasoning_tokens"),
+                    additional_information={REASONING_DETAILS_KEY: details} if details else {},
+                )
+            )
+            if details:
+                kwargs[REASONING_DETAILS_KEY] = details
+        blocks.append(TextBlock(text=self.text))
+        blocks.extend(ImageBlock(url=url) for url in self.images)
+        if self.tool_calls:
+            calls = [self.tool_calls[i] for i in sorted(self.tool_calls)]
+            blocks.extend(
+                ToolCallBlock(
+                    tool_call_id=c["id"],
+                    tool_name=c["name"],
+                    tool_kwargs=_parse_arguments(c["arguments"]) if final else c["arguments"],
+                )
+                for c in calls
+            )
+            kwargs["tool_calls"] = [
+                {
+                    "id": c["id"],
+                    "type": "function",
+                    "function": {"name": c["name"], "arguments": c["arguments"]},
+                }
+                for c in calls
+            ]
+        if self.annotations:
+            kwargs["annotations"] = list(self.annotations)
+        return ChatMessage(role=MessageRole.ASSISTANT, blocks=blocks, additional_kwargs=kwargs)
