@@ -1,0 +1,148 @@
+"""Root test configuration: cassettes (pytest-recording) are set up once, here.
+
+Cassettes live in cassettes/<test module>/; record mode is `none` unless a run asks for more
+(`--record-mode=once`, see README "Recording cassettes"). Authorization and cookie headers are
+never written, and secrets in bodies (keys returned by POST /keys and POST /auth/keys, any
+`sk-or-` token) are replaced before a cassette is saved.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+SECRET_TOKEN = re.compile(rb"sk-or-[A-Za-z0-9_-]{8,}")
+SECRET_FIELDS = ("key",)
+REDACTED = "REDACTED"
+
+
+def scrub_body(body: bytes | str | None) -> Any:
+    """Replace secrets in a request or response body."""
+    if not body:
+        return body
+    raw = body.encode() if isinstance(body, str) else body
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        payload = None
+    if isinstance(payload, dict):
+        changed = False
+        for holder in (
+            payload,
+            payload.get("data") if isinstance(payload.get("data"), dict) else None,
+        ):
+            if holder is None:
+                continue
+            for name in SECRET_FIELDS:
+                if isinstance(holder.get(name), str):
+                    holder[name] = REDACTED
+                    changed = True
+        if changed:
+            raw = json.dumps(payload).encode()
+    raw = SECRET_TOKEN.sub(b"sk-or-REDACTED", raw)
+    return raw.decode() if isinstance(body, str) else raw
+
+
+def _scrub_request(request: Any) -> Any:
+    request.body = scrub_body(request.body)
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    body = response.get("body", {})
+    if isinstance(body, dict) and body.get("string"):
+        body["string"] = scrub_body(body["string"])
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in ("set-cookie", "cookie"):
+            del headers[name]
+    return response
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "filter_headers": ["authorization", "cookie", "set-cookie", "x-api-key"],
+        "before_record_request": _scrub_request,
+        "before_record_response": _scrub_response,
+        "decode_compressed_response": True,
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    module = Path(request.node.fspath)
+    relative = module.relative_to(ROOT / "tests").with_suffix("")
+    return str(ROOT / "cassettes" / relative)
+
+
+def _recording(request: pytest.FixtureRequest) -> bool:
+    mode = request.config.getoption("--record-mode", default="none")
+    return mode not in (None, "none")
+
+
+@pytest.fixture
+def cassette_http_client(request: pytest.FixtureRequest) -> Any:
+    """The httpx.Client a cassette-backed test gives the core client.
+
+    Replaying (CI): a plain client; pytest-recording answers from the cassette and blocks the network.
+    Recording with OPENROUTER_API_KEY: the real API. Recording without it: the offline emulator,
+    mounted on openrouter.ai, so the cassette shows real URLs and labels itself with the
+    x-openrouter-kit-emulator header.
+    """
+    import os
+
+    import httpx
+
+    if _recording(request) and not os.environ.get("OPENROUTER_API_KEY"):
+        from openrouter_kit.emulator import EmulatorTransport
+
+        client = httpx.Client(transport=EmulatorTransport(_shared_emulator()))
+    else:
+        client = httpx.Client()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def cassette_async_http_client(request: pytest.FixtureRequest) -> Any:
+    """The async twin of cassette_http_client."""
+    import os
+
+    import httpx
+
+    if _recording(request) and not os.environ.get("OPENROUTER_API_KEY"):
+        from openrouter_kit.emulator import EmulatorTransport
+
+        return httpx.AsyncClient(transport=EmulatorTransport(_shared_emulator()))
+    return httpx.AsyncClient()
+
+
+_EMULATOR: Any = None
+
+
+def _shared_emulator() -> Any:
+    """One emulator per recording session, so state (keys, guardrails) carries across tests."""
+    global _EMULATOR
+    if _EMULATOR is None:
+        from openrouter_kit.emulator import Emulator
+
+        _EMULATOR = Emulator()
+    return _EMULATOR
+
+
+@pytest.fixture
+def api_key() -> str:
+    """The key cassette tests use: the real one when recording live, a placeholder otherwise."""
+    import os
+
+    return os.environ.get("OPENROUTER_API_KEY") or "sk-or-v1-test-placeholder-not-a-real-key"

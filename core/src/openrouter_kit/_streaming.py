@@ -1,0 +1,346 @@
+"""Server-sent events: an incremental decoder, and the Stream / AsyncStream that yield typed events.
+
+The decoder follows the SSE spec (CR, LF and CRLF line ends, split anywhere across
+chunks; multi-line `data`; `event`, `id`, `retry` fields; comments such as
+`: OPENROUTER PROCESSING`). Data stays bytes until it is parsed, so a UTF-8 sequence split
+across network chunks is reassembled before anything decodes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
+
+from . import _json
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    PartialOutput,
+    ResponseValidationError,
+    StreamError,
+)
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+T = TypeVar("T")
+
+__all__ = ["AsyncStream", "SSEDecoder", "ServerSentEvent", "Stream"]
+
+
+class ServerSentEvent:
+    """One dispatched event. `data` is the raw bytes of the joined data lines."""
+
+    __slots__ = ("data", "event", "id", "retry")
+
+    def __init__(
+        self, data: bytes, event: str | None = None, id: str | None = None, retry: int | None = None
+    ) -> None:
+        self.data = data
+        self.event = event
+        self.id = id
+        self.retry = retry
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+    def __repr__(self) -> str:
+        return f"ServerSentEvent(event={self.event!r}, data={self.data[:60]!r})"
+
+
+class SSEDecoder:
+    """Turns arbitrary byte chunks into ServerSentEvents; feed() then flush() at the end."""
+
+    __slots__ = ("_buffer", "_comments", "_data", "_event", "_id", "_retry", "_skip_lf")
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._data: list[bytes] = []
+        self._event: str | None = None
+        self._id: str | None = None
+        self._retry: int | None = None
+        self._skip_lf = False
+        self._comments = 0
+
+    @property
+    def comments(self) -> int:
+        """How many comment lines (keep-alives) were seen."""
+        return self._comments
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        if not chunk:
+            return []
+        if self._skip_lf:
+            self._skip_lf = False
+            if chunk[:1] == b"\n":
+                chunk = chunk[1:]
+        buffer = self._buffer + chunk if self._buffer else chunk
+        lines = buffer.splitlines()
+        last = buffer[-1:]
+        if last == b"\n" or last == b"\r":
+            self._buffer = b""
+            # A lone CR at the end may be the first half of a CRLF split across chunks.
+            self._skip_lf = last == b"\r"
+        else:
+            self._buffer = lines.pop() if lines else buffer
+        events: list[ServerSentEvent] = []
+        for line in lines:
+            event = self._line(line)
+            if event is not None:
+                events.append(event)
+        return events
+
+    def flush(self) -> list[ServerSentEvent]:
+        """End of stream: process a final unterminated line and dispatch a pending event."""
+        events: list[ServerSentEvent] = []
+        if self._buffer:
+            line, self._buffer = self._buffer, b""
+            event = self._line(line)
+            if event is not None:
+                events.append(event)
+        event = self._line(b"")
+        if event is not None:
+            events.append(event)
+        return events
+
+    def _line(self, line: bytes) -> ServerSentEvent | None:
+        if not line:
+            if not self._data and self._event is None:
+                return None
+            event = ServerSentEvent(b"\n".join(self._data), self._event, self._id, self._retry)
+            self._data = []
+            self._event = None
+            self._retry = None
+            return event
+        if line[:1] == b":":
+            self._comments += 1
+            return None
+        name, sep, value = line.partition(b":")
+        if sep and value[:1] == b" ":
+            value = value[1:]
+        if name == b"data":
+            self._data.append(value)
+        elif name == b"event":
+            self._event = value.decode("utf-8", errors="replace")
+        elif name == b"id":
+            if b"\0" not in value:
+                self._id = value.decode("utf-8", errors="replace")
+        elif name == b"retry" and value.isdigit():
+            self._retry = int(value)
+        return None
+
+
+EventParser = Callable[[ServerSentEvent], "T | None"]
+"""Turns one SSE into an item, returns None to skip it; raises StopIteration-like _Done at the end."""
+
+
+class StreamDone(Exception):
+    """Raised by an event parser at the end-of-stream sentinel (`[DONE]`)."""
+
+
+class _StreamBase(Generic[T]):
+    """What sync and async streams share: parsing, in-band errors, and the partial record."""
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        parse: Callable[[ServerSentEvent], T | None],
+        partial: Callable[[list[Any]], PartialOutput] | None,
+    ) -> None:
+        self.response = response
+        self._parse = parse
+        self._partial = partial
+        self._decoder = SSEDecoder()
+        self._seen: list[Any] = []
+        self.closed = False
+
+    @property
+    def generation_id(self) -> str | None:
+        """OpenRouter's generation id from the X-Generation-Id header, when sent."""
+        value = self.response.headers.get("x-generation-id")
+        return str(value) if value is not None else None
+
+    def partial_output(self) -> PartialOutput:
+        """What has been received so far, in the shape a StreamError carries."""
+        if self._partial is None:
+            return PartialOutput(chunks=len(self._seen))
+        return self._partial(self._seen)
+
+    def _handle(self, sse: ServerSentEvent) -> T | None:
+        data = sse.data
+        if data == b"[DONE]":
+            raise StreamDone
+        if b'"error"' in data:
+            self._raise_if_error(data)
+        try:
+            item = self._parse(sse)
+        except StreamDone:
+            raise
+        except Exception as exc:
+            raise ResponseValidationError(
+                f"Could not parse a stream event: {exc}", body=data[:2000]
+            ) from None
+        if item is not None:
+            self._seen.append(item)
+        return item
+
+    def _raise_if_error(self, data: bytes) -> None:
+        try:
+            payload = _json.loads(data)
+        except ValueError:
+            return
+        if not isinstance(payload, dict):
+            return
+        error = payload.get("error")
+        if payload.get("type") == "error" and isinstance(error, dict):
+            pass  # Anthropic-style error event on /messages
+        elif not isinstance(error, dict):
+            return
+        try:
+            # Keep whatever else arrived in the error chunk (content, usage) in the partial record.
+            item = self._parse(ServerSentEvent(data))
+            if item is not None:
+                self._seen.append(item)
+        except Exception:
+            pass
+        code = error.get("code")
+        message = str(error.get("message") or "Stream error")
+        metadata = error.get("metadata") if isinstance(error.get("metadata"), dict) else None
+        raise StreamError(
+            message,
+            status_code=code if isinstance(code, int) else None,
+            code=code,
+            metadata=metadata,
+            headers=self.response.headers,
+            generation_id=payload.get("id") or self.generation_id,
+            body=payload,
+            partial=self.partial_output(),
+        )
+
+    def _transport_error(self, exc: Exception) -> Exception:
+        partial = self.partial_output()
+        kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        error = kind(
+            f"Stream interrupted after {partial.chunks} events: {type(exc).__name__}: {exc}",
+            request=self.response.request,
+        )
+        error.partial = partial  # type: ignore[attr-defined]
+        return error
+
+
+class Stream(_StreamBase[T]):
+    """A streamed response: iterate for typed events. Use it as a context manager to release the connection."""
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        parse: Callable[[ServerSentEvent], T | None],
+        partial: Callable[[list[Any]], PartialOutput] | None = None,
+    ) -> None:
+        super().__init__(response, parse, partial)
+        self._iterator = self._iter()
+
+    def __iter__(self) -> Iterator[T]:
+        return self._iterator
+
+    def __next__(self) -> T:
+        return next(self._iterator)
+
+    def _iter(self) -> Generator[T, None, None]:
+        decoder = self._decoder
+        handle = self._handle
+        try:
+            try:
+                for chunk in self.response.iter_bytes():
+                    for sse in decoder.feed(chunk):
+                        item = handle(sse)
+                        if item is not None:
+                            yield item
+                for sse in decoder.flush():
+                    item = handle(sse)
+                    if item is not None:
+                        yield item
+            except StreamDone:
+                pass
+            except httpx.TransportError as exc:
+                raise self._transport_error(exc) from exc
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._iterator.close()
+        self.close()
+
+
+class AsyncStream(_StreamBase[T]):
+    """The async twin of Stream: `async for` over typed events, `async with` to release the connection."""
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        parse: Callable[[ServerSentEvent], T | None],
+        partial: Callable[[list[Any]], PartialOutput] | None = None,
+    ) -> None:
+        super().__init__(response, parse, partial)
+        self._iterator = self._iter()
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._iterator
+
+    async def __anext__(self) -> T:
+        return await self._iterator.__anext__()
+
+    async def _iter(self) -> AsyncGenerator[T, None]:
+        decoder = self._decoder
+        handle = self._handle
+        try:
+            try:
+                async for chunk in self.response.aiter_bytes():
+                    for sse in decoder.feed(chunk):
+                        item = handle(sse)
+                        if item is not None:
+                            yield item
+                for sse in decoder.flush():
+                    item = handle(sse)
+                    if item is not None:
+                        yield item
+            except StreamDone:
+                pass
+            except httpx.TransportError as exc:
+                raise self._transport_error(exc) from exc
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            await self.response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._iterator.aclose()
+        await self.close()

@@ -1,0 +1,429 @@
+"""OpenRouter and AsyncOpenRouter: configuration, and the one request pipeline each executes.
+
+Both clients share every resource class and every pipeline function; they differ only in
+`_send` (how bytes go out and how the wait between retries is slept).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from . import _pipeline
+from ._endpoints import ENDPOINTS, Endpoint
+from ._pipeline import NOT_GIVEN, NotGiven
+from ._retry import RETRYABLE_STATUSES, RetryPolicy
+from ._streaming import AsyncStream, Stream
+from ._version import __version__
+from .errors import APIConnectionError, APITimeoutError, OpenRouterError
+from .resources import (
+    Chat,
+    Embeddings,
+    Models,
+    Rerank,
+)
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncOpenRouter", "OpenRouter"]
+
+logger = logging.getLogger("openrouter_kit")
+
+DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
+DEFAULT_TIMEOUT = 600.0
+EMULATOR_SCHEME = "emulator://"
+EMULATOR_BASE_URL = "http://emulator.openrouter-kit.local/api/v1"
+
+Timeout = float | httpx.Timeout | None
+
+
+def _as_timeout(timeout: Timeout) -> httpx.Timeout:
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if timeout is None:
+        return httpx.Timeout(None)
+    return httpx.Timeout(float(timeout), connect=min(float(timeout), 10.0))
+
+
+def _budget(timeout: httpx.Timeout) -> float | None:
+    """The time budget for one call, retries included: the largest configured phase timeout."""
+    values = [
+        t for t in (timeout.read, timeout.connect, timeout.write, timeout.pool) if t is not None
+    ]
+    return max(values) if values else None
+
+
+class _BaseClient:
+    """Configuration shared by both clients. The API key is held privately and never shown."""
+
+    _http: httpx.Client | httpx.AsyncClient
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        app_name: str | None,
+        app_url: str | None,
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+    ) -> None:
+        base_url = base_url or os.environ.get("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL
+        self.uses_emulator = base_url.startswith(EMULATOR_SCHEME)
+        api_key = api_key or os.environ.get("OPENROUTER_API_KEY")
+        if not api_key:
+            if not self.uses_emulator:
+                raise OpenRouterError(
+                    "No API key: pass api_key=... or set OPENROUTER_API_KEY "
+                    "(or use base_url='emulator://' to work offline)."
+                )
+            api_key = "emulator-key"
+        if not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries: expected a non-negative integer, got {max_retries!r}")
+        self._api_key = api_key
+        self.base_url = (EMULATOR_BASE_URL if self.uses_emulator else base_url).rstrip("/")
+        self.app_name = app_name
+        self.app_url = app_url
+        self.timeout = _as_timeout(timeout)
+        self.max_retries = max_retries
+        self._retry = RetryPolicy(max_retries=max_retries)
+        headers = {
+            "Authorization": f"Bearer {api_key}",
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+            "User-Agent": f"openrouter-kit/{__version__}",
+        }
+        if app_url:
+            headers["HTTP-Referer"] = app_url
+        if app_name:
+            headers["X-Title"] = app_name
+        if default_headers:
+            headers.update(default_headers)
+        self._headers = headers
+        self.chat = Chat(self)
+        self.embeddings = Embeddings(self)
+        self.rerank = Rerank(self)
+        self.models = Models(self)
+
+    @property
+    def api_key(self) -> str:
+        """The key in use (never shown in repr, logs or errors)."""
+        return self._api_key
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, api_key=<hidden>, max_retries={self.max_retries})"
+
+    def _prepare(
+        self,
+        endpoint: Endpoint,
+        *,
+        path_params: Mapping[str, str] | None,
+        query: Mapping[str, Any] | None,
+        body: Mapping[str, Any] | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
+        timeout: Timeout | NotGiven,
+        stream: bool,
+    ) -> tuple[httpx.Request, float | None]:
+        path, params, content = _pipeline.prepare(
+            endpoint,
+            path_params=path_params,
+            query=query,
+            body=body,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
+        headers = self._headers
+        if stream or extra_headers:
+            headers = {**headers}
+            if stream:
+                headers["Accept"] = "text/event-stream"
+            if extra_headers:
+                headers.update(extra_headers)
+        call_timeout = self.timeout if isinstance(timeout, NotGiven) else _as_timeout(timeout)
+        request = self._http.build_request(
+            endpoint.method,
+            self.base_url + path,
+            params=params,
+            headers=headers,
+            content=content,
+            timeout=call_timeout,
+        )
+        budget = _budget(call_timeout)
+        deadline = None if budget is None else self._retry.clock.now() + budget
+        return request, deadline
+
+    def _failure(
+        self,
+        endpoint: Endpoint,
+        request: httpx.Request,
+        response: httpx.Response | None,
+        exc: Exception | None,
+    ) -> tuple[Exception, Mapping[str, str] | None, bool]:
+        """(error to raise, headers that may say when to retry, whether it may be retried)."""
+        if response is not None:
+            error = _pipeline.status_error(endpoint, response)
+            return error, response.headers, response.status_code in RETRYABLE_STATUSES
+        if isinstance(exc, httpx.TimeoutException):
+            return (
+                APITimeoutError(f"Request timed out: {type(exc).__name__}", request=request),
+                None,
+                True,
+            )
+        return (
+            APIConnectionError(f"Connection error: {type(exc).__name__}: {exc}", request=request),
+            None,
+            True,
+        )
+
+
+class OpenRouter(_BaseClient):
+    """The synchronous client. Reuse one instance: it keeps connections alive."""
+
+    _http: httpx.Client
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        app_name: str | None = None,
+        app_url: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            app_name=app_name,
+            app_url=app_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._owns_http = http_client is None
+        if http_client is not None:
+            self._http = http_client
+        elif self.uses_emulator:
+            from .emulator import EmulatorTransport
+
+            self._http = httpx.Client(transport=EmulatorTransport())
+        else:
+            self._http = httpx.Client(
+                limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
+                follow_redirects=True,
+            )
+
+    def _request(
+        self,
+        name: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        endpoint = ENDPOINTS[name]
+        request, deadline = self._prepare(
+            endpoint,
+            path_params=path_params,
+            query=query,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            stream=stream,
+        )
+        response = self._send(endpoint, request, stream=stream, deadline=deadline)
+        if stream:
+            return Stream(response, _pipeline.event_parser(endpoint), _pipeline.chat_partial)
+        return _pipeline.parse_response(endpoint, response)
+
+    def _send(
+        self, endpoint: Endpoint, request: httpx.Request, *, stream: bool, deadline: float | None
+    ) -> httpx.Response:
+        attempt = 0
+        while True:
+            response: httpx.Response | None = None
+            caught: Exception | None = None
+            try:
+                response = self._http.send(request, stream=stream)
+            except httpx.TransportError as exc:
+                caught = exc
+            else:
+                if response.status_code < 400:
+                    return response
+                if stream:
+                    try:
+                        response.read()
+                    finally:
+                        response.close()
+            error, headers, retryable = self._failure(endpoint, request, response, caught)
+            wait = (
+                self._retry.delay(attempt, headers=headers, deadline=deadline)
+                if retryable
+                else None
+            )
+            if wait is None:
+                raise error from caught
+            logger.info(
+                "Retrying %s %s in %.2fs after %s",
+                request.method,
+                request.url.path,
+                wait,
+                type(error).__name__,
+            )
+            self._retry.clock.sleep(wait)
+            attempt += 1
+
+    def close(self) -> None:
+        """Close connections (only those of an http_client this client created)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncOpenRouter(_BaseClient):
+    """The asyncio client: the same resources and methods, awaited."""
+
+    _http: httpx.AsyncClient
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        app_name: str | None = None,
+        app_url: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            app_name=app_name,
+            app_url=app_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._owns_http = http_client is None
+        if http_client is not None:
+            self._http = http_client
+        elif self.uses_emulator:
+            from .emulator import EmulatorTransport
+
+            self._http = httpx.AsyncClient(transport=EmulatorTransport())
+        else:
+            self._http = httpx.AsyncClient(
+                limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
+                follow_redirects=True,
+            )
+
+    async def _request(
+        self,
+        name: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        endpoint = ENDPOINTS[name]
+        request, deadline = self._prepare(
+            endpoint,
+            path_params=path_params,
+            query=query,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            stream=stream,
+        )
+        response = await self._send(endpoint, request, stream=stream, deadline=deadline)
+        if stream:
+            return AsyncStream(response, _pipeline.event_parser(endpoint), _pipeline.chat_partial)
+        return _pipeline.parse_response(endpoint, response)
+
+    async def _send(
+        self, endpoint: Endpoint, request: httpx.Request, *, stream: bool, deadline: float | None
+    ) -> httpx.Response:
+        attempt = 0
+        while True:
+            response: httpx.Response | None = None
+            caught: Exception | None = None
+            try:
+                response = await self._http.send(request, stream=stream)
+            except httpx.TransportError as exc:
+                caught = exc
+            else:
+                if response.status_code < 400:
+                    return response
+                if stream:
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
+            error, headers, retryable = self._failure(endpoint, request, response, caught)
+            wait = (
+                self._retry.delay(attempt, headers=headers, deadline=deadline)
+                if retryable
+                else None
+            )
+            if wait is None:
+                raise error from caught
+            logger.info(
+                "Retrying %s %s in %.2fs after %s",
+                request.method,
+                request.url.path,
+                wait,
+                type(error).__name__,
+            )
+            await self._retry.clock.asleep(wait)
+            attempt += 1
+
+    async def close(self) -> None:
+        """Close connections (only those of an http_client this client created)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

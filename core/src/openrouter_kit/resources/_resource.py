@@ -1,0 +1,54 @@
+"""What every resource shares: a reference to its client, and keyword checking.
+
+A resource method builds the parameters of one endpoint and hands them to the client's
+pipeline. The sync client returns the result; the async client returns an awaitable of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
+
+import httpx
+
+if TYPE_CHECKING:
+    from ..client import _BaseClient
+
+OPTION_NAMES = frozenset({"extra_headers", "extra_query", "extra_body", "timeout"})
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call options every method accepts."""
+
+    extra_headers: Mapping[str, str]
+    """Headers to add to (or override on) this request."""
+    extra_query: Mapping[str, Any]
+    """Query parameters to add to this request."""
+    extra_body: Mapping[str, Any]
+    """Body fields to add, for parameters this library does not name yet (they win on conflict)."""
+    timeout: float | httpx.Timeout | None
+    """Timeout in seconds for this call, overriding the client's."""
+
+
+def split_options(where: str, params: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+    """Pop the request options out of `params`; an unknown keyword raises TypeError naming it."""
+    unknown = params.keys() - allowed - OPTION_NAMES
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise TypeError(
+            f"{where}() got unexpected keyword argument(s): {names}. "
+            "Pass fields this library does not know yet in extra_body={...}."
+        )
+    return {name: params.pop(name) for name in OPTION_NAMES if name in params}
+
+
+class Resource:
+    """Base of the API groups (chat, embeddings, models, ...)."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: _BaseClient) -> None:
+        self._client = client
+
+    def _request(self, name: str, **kwargs: Any) -> Any:
+        return self._client._request(name, **kwargs)  # type: ignore[attr-defined]

@@ -1,0 +1,72 @@
+"""Pydantic models of requests and responses, one module per API group."""
+
+from .chat import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatMessage,
+    Choice,
+    ChoiceDelta,
+    ChunkChoice,
+    FunctionCall,
+    ToolCall,
+    ToolCallDelta,
+)
+from .common import (
+    CompletionTokensDetails,
+    CostDetails,
+    DataList,
+    DataObject,
+    MaxPrice,
+    PromptTokensDetails,
+    ProviderPreferences,
+    ServerToolUseDetails,
+    Usage,
+)
+from .embeddings import Embedding, EmbeddingResponse, EmbeddingUsage
+from .models import (
+    Architecture,
+    Model,
+    ModelCount,
+    ModelEndpoint,
+    ModelEndpoints,
+    ModelList,
+    Pricing,
+    TopProvider,
+)
+from .rerank import RerankDocument, RerankResponse, RerankResult, RerankUsage
+
+__all__ = [
+    "Architecture",
+    "ChatCompletion",
+    "ChatCompletionChunk",
+    "ChatMessage",
+    "Choice",
+    "ChoiceDelta",
+    "ChunkChoice",
+    "CompletionTokensDetails",
+    "CostDetails",
+    "DataList",
+    "DataObject",
+    "Embedding",
+    "EmbeddingResponse",
+    "EmbeddingUsage",
+    "FunctionCall",
+    "MaxPrice",
+    "Model",
+    "ModelCount",
+    "ModelEndpoint",
+    "ModelEndpoints",
+    "ModelList",
+    "Pricing",
+    "PromptTokensDetails",
+    "ProviderPreferences",
+    "RerankDocument",
+    "RerankResponse",
+    "RerankResult",
+    "RerankUsage",
+    "ServerToolUseDetails",
+    "ToolCall",
+    "ToolCallDelta",
+    "TopProvider",
+    "Usage",
+]
