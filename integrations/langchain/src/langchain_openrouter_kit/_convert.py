@@ -145,11 +145,8 @@ def content_to_wire(content: str | list[Any], *, assistant: bool = False) -> Any
         part = content_block_to_wire(block, assistant=assistant)
         if part is not None:
             parts.append(part)
-    if assistant and all(part.get("type") == "text" for part in parts):
-        if not parts:
-            return ""
-        if not any("cache_control" in part for part in parts):
-            return "".join(part["text"] for part in parts)
+    if assistant and not parts:
+        return ""
     return parts
 
 
@@ -306,7 +303,7 @@ def merge_reasoning_details(details: Iterable[Mapping[str, Any]]) -> list[dict[s
     merged: list[dict[str, Any]] = []
     position: dict[tuple[Any, Any], int] = {}
     for detail in details:
-        index = detail.get("index")
+        index = _wire_index(detail.get("index"))
         if index is None:
             merged.append(dict(detail))
             continue
@@ -314,11 +311,13 @@ def merge_reasoning_details(details: Iterable[Mapping[str, Any]]) -> list[dict[s
         at = position.get(key)
         if at is None:
             position[key] = len(merged)
-            merged.append(dict(detail))
+            merged.append({**detail, "index": index})
             continue
         target = merged[at]
         for name, value in detail.items():
             if value is None:
+                continue
+            if name == "index":
                 continue
             current = target.get(name)
             if current is None:
@@ -328,23 +327,36 @@ def merge_reasoning_details(details: Iterable[Mapping[str, Any]]) -> list[dict[s
     return merged
 
 
+_COLLISION_PREFIX = "lc_rd_"
+
+
+def _wire_index(index: Any) -> Any:
+    """Undo :class:`ReasoningStreamState`'s collision index (``"lc_rd_<n>_<type>"`` -> n)."""
+    if isinstance(index, str) and index.startswith(_COLLISION_PREFIX):
+        number = index[len(_COLLISION_PREFIX) :].split("_", 1)[0]
+        return int(number) if number.isdigit() else index
+    return index
+
+
 class ReasoningStreamState:
     """Prepare streamed reasoning_details fragments for LangChain's chunk merging.
 
     ``AIMessageChunk.__add__`` merges list items that share an ``index`` and concatenates
     their string fields. That is right for ``text``/``signature`` but wrong for identity
     fields such as ``format``, and it would fuse two entries of different types that share
-    an index. This state drops the repeated identity fields after the first fragment of
-    each entry and gives a colliding entry a fresh index, so ``sum(chunks)`` yields exactly
-    the merged list :func:`merge_reasoning_details` would build.
+    an index (OpenAI models send a ``reasoning.summary`` and a ``reasoning.encrypted`` both
+    at index 0). This state drops the repeated identity fields after the first fragment of
+    each entry, and gives an entry whose index another type already holds the index
+    ``"lc_rd_<index>_<type>"`` (LangChain merges ``lc_``-prefixed indexes by equality and
+    never concatenates them); :func:`merge_reasoning_details` restores the number before
+    anything is sent, so ``sum(chunks)`` replays exactly what OpenRouter streamed.
     """
 
-    __slots__ = ("_index_owner", "_remap", "_seen")
+    __slots__ = ("_index_owner", "_seen")
 
     def __init__(self) -> None:
         self._seen: set[tuple[Any, Any]] = set()
         self._index_owner: dict[Any, Any] = {}
-        self._remap: dict[tuple[Any, Any], Any] = {}
 
     def prepare(self, fragments: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Return the fragments to put in this chunk's additional_kwargs."""
@@ -355,14 +367,10 @@ class ReasoningStreamState:
             if index is None:
                 prepared.append(item)
                 continue
-            key = (item.get("type"), index)
-            if key in self._remap:
-                item["index"] = self._remap[key]
-            elif self._index_owner.setdefault(index, key[0]) != key[0]:
-                fresh = max(i for i in self._index_owner if isinstance(i, int)) + 1
-                self._index_owner[fresh] = key[0]
-                self._remap[key] = fresh
-                item["index"] = fresh
+            kind = item.get("type")
+            key = (kind, index)
+            if self._index_owner.setdefault(index, kind) != kind:
+                item["index"] = f"{_COLLISION_PREFIX}{index}_{kind}"
             if key in self._seen:
                 for name in _REASONING_IDENTITY_KEYS:
                     item.pop(name, None)

@@ -8,7 +8,6 @@ request is built and no wire JSON is parsed here.
 from __future__ import annotations
 
 import importlib
-import inspect
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
@@ -72,49 +71,35 @@ _allow_load_all()
 
 StructuredOutputMethod: TypeAlias = Literal["function_calling", "json_schema", "json_mode"]
 
-# Keywords of ``client.chat.completions.create`` per the core contract; the live signature
-# is preferred when it can be read (see ``_core_keywords``).
-_CORE_CHAT_KEYWORDS = frozenset(
+# Keywords of ``client.chat.completions.create`` per the core contract, used when the core
+# does not publish its own table (``openrouter_kit.resources.chat.CHAT_FIELDS``).
+_CONTRACT_CHAT_FIELDS = frozenset(
     {
-        "model",
-        "messages",
-        "tools",
-        "tool_choice",
-        "parallel_tool_calls",
-        "response_format",
-        "reasoning",
-        "provider",
-        "models",
-        "route",
-        "transforms",
-        "plugins",
-        "session_id",
-        "trace",
-        "user",
-        "usage",
-        "temperature",
-        "max_tokens",
-        "max_completion_tokens",
-        "stop",
-        "seed",
-        "top_p",
-        "logprobs",
-        "top_logprobs",
-        "metadata",
-        "modalities",
-        "image_config",
-        "cache_control",
-        "service_tier",
-        "stream_options",
-        "debug",
-        "extra_body",
-        "extra_headers",
-        "extra_query",
-        "timeout",
-        "stream",
+        "model", "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning",
+        "provider", "models", "route", "transforms", "plugins", "session_id", "trace", "user",
+        "usage", "temperature", "max_tokens", "max_completion_tokens", "stop", "seed", "top_p",
+        "logprobs", "top_logprobs", "metadata", "modalities", "image_config", "cache_control",
+        "service_tier", "stream_options", "debug",
     }
+)  # fmt: skip
+_CALL_KEYWORDS = frozenset(
+    {"messages", "stream", "extra_body", "extra_headers", "extra_query", "timeout"}
 )
-_keyword_cache: dict[Any, frozenset[str]] = {}
+_core_keywords_cache: list[frozenset[str]] = []
+
+
+def _core_keywords() -> frozenset[str]:
+    """Keyword names the core's chat ``create`` accepts; anything else goes into extra_body."""
+    if not _core_keywords_cache:
+        try:
+            from openrouter_kit.resources.chat import CHAT_FIELDS
+
+            fields = frozenset(CHAT_FIELDS)
+        except ImportError:  # pragma: no cover - older core without the table
+            fields = _CONTRACT_CHAT_FIELDS
+        _core_keywords_cache.append(fields | _CALL_KEYWORDS)
+    return _core_keywords_cache[0]
+
 
 # Constructor fields sent as request params under the same name.
 _REQUEST_FIELDS = (
@@ -144,25 +129,6 @@ _REQUEST_FIELDS = (
     "image_config",
     "verbosity",
 )
-
-
-def _core_keywords(create: Callable[..., Any]) -> frozenset[str]:
-    """Keyword names the core's ``create`` accepts (anything else goes into extra_body)."""
-    func = getattr(create, "__func__", create)
-    cached = _keyword_cache.get(func)
-    if cached is not None:
-        return cached
-    try:
-        parameters = inspect.signature(create).parameters.values()
-        names = frozenset(
-            p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
-        )
-        if any(p.kind is p.VAR_KEYWORD for p in parameters) or "extra_body" not in names:
-            names = _CORE_CHAT_KEYWORDS
-    except (TypeError, ValueError):
-        names = _CORE_CHAT_KEYWORDS
-    _keyword_cache[func] = names
-    return names
 
 
 class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
@@ -341,7 +307,6 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         messages: Sequence[BaseMessage],
         stop: list[str] | None,
         call_kwargs: dict[str, Any],
-        create: Callable[..., Any],
         *,
         stream: bool,
     ) -> dict[str, Any]:
@@ -365,7 +330,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
             params["stream"] = True
             if not self.stream_usage:
                 params.setdefault("stream_options", {"include_usage": False})
-        keywords = _core_keywords(create)
+        keywords = _core_keywords()
         for key in [key for key in params if key not in keywords]:
             extra_body[key] = params.pop(key)
         if extra_body:
@@ -384,7 +349,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         if self.streaming:
             return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
         create = self._get_client().chat.completions.create
-        completion = create(**self._request_params(messages, stop, kwargs, create, stream=False))
+        completion = create(**self._request_params(messages, stop, kwargs, stream=False))
         return completion_to_chat_result(as_wire_dict(completion))
 
     async def _agenerate(
@@ -397,9 +362,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         if self.streaming:
             return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         create = self._get_async_client().chat.completions.create
-        completion = await create(
-            **self._request_params(messages, stop, kwargs, create, stream=False)
-        )
+        completion = await create(**self._request_params(messages, stop, kwargs, stream=False))
         return completion_to_chat_result(as_wire_dict(completion))
 
     def _stream(
@@ -410,7 +373,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         create = self._get_client().chat.completions.create
-        stream = create(**self._request_params(messages, stop, kwargs, create, stream=True))
+        stream = create(**self._request_params(messages, stop, kwargs, stream=True))
         converter = ChunkConverter()
         with stream:
             for wire_chunk in stream:
@@ -429,7 +392,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         create = self._get_async_client().chat.completions.create
-        stream = await create(**self._request_params(messages, stop, kwargs, create, stream=True))
+        stream = await create(**self._request_params(messages, stop, kwargs, stream=True))
         converter = ChunkConverter()
         async with stream:
             async for wire_chunk in stream:
