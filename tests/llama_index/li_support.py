@@ -28,14 +28,18 @@ class Replay:
     """Answers requests from recorded responses, per path, in order; records what was sent."""
 
     def __init__(
-        self, *responses: Interaction | httpx.Response, path: str = "/chat/completions"
+        self,
+        *responses: Interaction | httpx.Response | dict[str, Any],
+        path: str = "/chat/completions",
     ) -> None:
-        self.queues: dict[str, deque[Interaction | httpx.Response]] = defaultdict(deque)
+        self.queues: dict[str, deque[Interaction | httpx.Response | dict[str, Any]]] = defaultdict(
+            deque
+        )
         self.queues[path].extend(responses)
         self.sent: list[httpx.Request] = []
         self.transport = httpx.MockTransport(self._handle)
 
-    def add(self, path: str, *responses: Interaction | httpx.Response) -> Replay:
+    def add(self, path: str, *responses: Interaction | httpx.Response | dict[str, Any]) -> Replay:
         self.queues[path].extend(responses)
         return self
 
@@ -52,6 +56,8 @@ class Replay:
         item = queue.popleft()
         if isinstance(item, httpx.Response):
             return item
+        if isinstance(item, dict):
+            return httpx.Response(200, json=item)
         return item.response(request)
 
     def client(self) -> httpx.Client:
