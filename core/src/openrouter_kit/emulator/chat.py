@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -109,8 +111,18 @@ def parse(body: dict[str, Any], model: Model) -> tuple[Conversation, bool]:
     return conv, show
 
 
-def _details(job: Job, text: str) -> list[dict[str, Any]]:
-    return [{"type": "reasoning.text", "text": text, "format": job.reasoning_format, "index": 0}]
+def _details(job: Job, text: str, signed: bool = True) -> list[dict[str, Any]]:
+    detail: dict[str, Any] = {
+        "type": "reasoning.text",
+        "text": text,
+        "format": job.reasoning_format,
+        "index": 0,
+    }
+    if signed and detail["format"] == "anthropic-claude-v1":
+        # Anthropic thinking blocks carry a signature (opaque here, derived from the text)
+        digest = hashlib.sha256(job.answer.reasoning.encode() if job.answer.reasoning else b"")
+        detail["signature"] = base64.b64encode(digest.digest()).decode()
+    return [detail]
 
 
 def _tool_calls(job: Job) -> list[dict[str, Any]]:
@@ -184,7 +196,7 @@ def chunks(job: Job) -> Iterator[dict[str, Any]]:
     answer = job.answer
     if answer.reasoning and job.show_reasoning:
         for piece in stream_pieces(answer.reasoning):
-            yield chunk({"reasoning": piece, "reasoning_details": _details(job, piece)})
+            yield chunk({"reasoning": piece, "reasoning_details": _details(job, piece, False)})
     if answer.tool_calls:
         for i, call in enumerate(answer.tool_calls):
             yield chunk(

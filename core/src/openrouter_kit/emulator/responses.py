@@ -129,6 +129,19 @@ class _Items:
             )
 
 
+def _echo_tool(tool: Any) -> Any:
+    """Tools echo back normalised, with ``strict`` always present (real traffic)."""
+    if not isinstance(tool, dict) or tool.get("type", "function") != "function":
+        return tool
+    return {
+        "type": "function",
+        "name": tool.get("name"),
+        "description": tool.get("description"),
+        "parameters": tool.get("parameters") or {"type": "object", "properties": {}},
+        "strict": tool.get("strict"),
+    }
+
+
 def _envelope(job: Job, body: dict[str, Any], output: list[Any], done: bool) -> dict[str, Any]:
     length = job.answer.finish == "length"
     status = ("incomplete" if length else "completed") if done else "in_progress"
@@ -143,7 +156,7 @@ def _envelope(job: Job, body: dict[str, Any], output: list[Any], done: bool) -> 
         "output_text": "",
         "error": None,
         "incomplete_details": {"reason": "max_output_tokens"} if (done and length) else None,
-        "tools": body.get("tools") or [],
+        "tools": [_echo_tool(t) for t in body.get("tools") or []],
         "tool_choice": body.get("tool_choice", "auto"),
         "parallel_tool_calls": body.get("parallel_tool_calls", True),
         "max_output_tokens": body.get("max_output_tokens"),
