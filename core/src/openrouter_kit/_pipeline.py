@@ -127,15 +127,16 @@ def prepare(
     body: Mapping[str, Any] | None,
     extra_query: Mapping[str, Any] | None,
     extra_body: Mapping[str, Any] | None,
-) -> tuple[str, dict[str, Any] | None, bytes | None]:
-    """Validate and encode a call: (path, query params, body bytes). Raises before any I/O."""
+) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None, bytes | None]:
+    """Validate and encode a call: (path, query params, body, body bytes). Raises before any I/O."""
+    merged: dict[str, Any] | None = None
     payload: bytes | None = None
     if body is not None or extra_body:
         merged = build_body(body or {}, extra_body)
         if endpoint.rules:
             check(endpoint.rules, merged)
         payload = encode_body(merged)
-    return build_path(endpoint, path_params), build_query(query, extra_query), payload
+    return build_path(endpoint, path_params), build_query(query, extra_query), merged, payload
 
 
 # -- reading responses -------------------------------------------------------------------

@@ -150,8 +150,10 @@ class _StreamBase(Generic[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None,
+        on_finish: Callable[[list[Any]], None] | None = None,
     ) -> None:
         self.response = response
+        self._on_finish = on_finish
         self._parse = parse
         self._partial = partial
         self._decoder = SSEDecoder()
@@ -221,6 +223,12 @@ class _StreamBase(Generic[T]):
             partial=self.partial_output(),
         )
 
+    def _finish(self) -> None:
+        """Hand what was received to the finish callback, once (cost tracking uses it)."""
+        callback, self._on_finish = self._on_finish, None
+        if callback is not None:
+            callback(self._seen)
+
     def _transport_error(self, exc: Exception) -> Exception:
         partial = self.partial_output()
         kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
@@ -240,8 +248,9 @@ class Stream(_StreamBase[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
+        on_finish: Callable[[list[Any]], None] | None = None,
     ) -> None:
-        super().__init__(response, parse, partial)
+        super().__init__(response, parse, partial, on_finish)
         self._iterator = self._iter()
 
     def __iter__(self) -> Iterator[T]:
@@ -270,6 +279,7 @@ class Stream(_StreamBase[T]):
                 raise self._transport_error(exc) from exc
         finally:
             self.close()
+            self._finish()
 
     def close(self) -> None:
         if not self.closed:
@@ -297,8 +307,9 @@ class AsyncStream(_StreamBase[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
+        on_finish: Callable[[list[Any]], None] | None = None,
     ) -> None:
-        super().__init__(response, parse, partial)
+        super().__init__(response, parse, partial, on_finish)
         self._iterator = self._iter()
 
     def __aiter__(self) -> AsyncIterator[T]:
@@ -327,6 +338,7 @@ class AsyncStream(_StreamBase[T]):
                 raise self._transport_error(exc) from exc
         finally:
             await self.close()
+            self._finish()
 
     async def close(self) -> None:
         if not self.closed:

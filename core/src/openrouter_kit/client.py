@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import _pipeline
+from . import _hooks, _pipeline
 from ._endpoints import ENDPOINTS, Endpoint
 from ._pipeline import NOT_GIVEN, NotGiven
 from ._retry import RETRYABLE_STATUSES, RetryPolicy
@@ -107,6 +107,8 @@ class _BaseClient:
         if default_headers:
             headers.update(default_headers)
         self._headers = headers
+        self.hooks: list[Any] = []
+        """Objects notified of every call (see _hooks.Hook): cost trackers, budgets, tracing."""
         self.chat = Chat(self)
         self.embeddings = Embeddings(self)
         self.rerank = Rerank(self)
@@ -132,8 +134,8 @@ class _BaseClient:
         extra_body: Mapping[str, Any] | None,
         timeout: Timeout | NotGiven,
         stream: bool,
-    ) -> tuple[httpx.Request, float | None]:
-        path, params, content = _pipeline.prepare(
+    ) -> tuple[httpx.Request, float | None, dict[str, Any] | None]:
+        path, params, sent_body, content = _pipeline.prepare(
             endpoint,
             path_params=path_params,
             query=query,
@@ -157,9 +159,36 @@ class _BaseClient:
             content=content,
             timeout=call_timeout,
         )
+        if self.hooks:
+            _hooks.run_before(self.hooks, endpoint.name, sent_body)
         budget = _budget(call_timeout)
         deadline = None if budget is None else self._retry.clock.now() + budget
-        return request, deadline
+        return request, deadline, sent_body
+
+    def _finish(
+        self,
+        endpoint: Endpoint,
+        body: dict[str, Any] | None,
+        response: httpx.Response,
+        stream: bool,
+        stream_type: Any,
+    ) -> Any:
+        """The result of a successful response: a stream to iterate, or the parsed object."""
+        if stream:
+            on_finish = None
+            if self.hooks:
+                hooks = list(self.hooks)
+
+                def on_finish(events: list[Any]) -> None:
+                    _hooks.run_after_stream(hooks, endpoint.name, body, events)
+
+            return stream_type(
+                response, _pipeline.event_parser(endpoint), _pipeline.chat_partial, on_finish
+            )
+        result = _pipeline.parse_response(endpoint, response)
+        if self.hooks:
+            _hooks.run_after(self.hooks, endpoint.name, body, result)
+        return result
 
     def _failure(
         self,
@@ -237,7 +266,7 @@ class OpenRouter(_BaseClient):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Any:
         endpoint = ENDPOINTS[name]
-        request, deadline = self._prepare(
+        request, deadline, sent_body = self._prepare(
             endpoint,
             path_params=path_params,
             query=query,
@@ -249,9 +278,7 @@ class OpenRouter(_BaseClient):
             stream=stream,
         )
         response = self._send(endpoint, request, stream=stream, deadline=deadline)
-        if stream:
-            return Stream(response, _pipeline.event_parser(endpoint), _pipeline.chat_partial)
-        return _pipeline.parse_response(endpoint, response)
+        return self._finish(endpoint, sent_body, response, stream, Stream)
 
     def _send(
         self, endpoint: Endpoint, request: httpx.Request, *, stream: bool, deadline: float | None
@@ -359,7 +386,7 @@ class AsyncOpenRouter(_BaseClient):
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Any:
         endpoint = ENDPOINTS[name]
-        request, deadline = self._prepare(
+        request, deadline, sent_body = self._prepare(
             endpoint,
             path_params=path_params,
             query=query,
@@ -371,9 +398,7 @@ class AsyncOpenRouter(_BaseClient):
             stream=stream,
         )
         response = await self._send(endpoint, request, stream=stream, deadline=deadline)
-        if stream:
-            return AsyncStream(response, _pipeline.event_parser(endpoint), _pipeline.chat_partial)
-        return _pipeline.parse_response(endpoint, response)
+        return self._finish(endpoint, sent_body, response, stream, AsyncStream)
 
     async def _send(
         self, endpoint: Endpoint, request: httpx.Request, *, stream: bool, deadline: float | None
