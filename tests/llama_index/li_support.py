@@ -12,6 +12,8 @@ from collections import defaultdict, deque
 from typing import Any
 
 import httpx
+from llama_index.core.instrumentation.event_handlers import BaseEventHandler
+from llama_index.core.instrumentation.events import BaseEvent
 from recordings_loader import Interaction, find
 
 CATALOGUE_RECORDING = (
@@ -94,3 +96,21 @@ def completion_json(content: str = "ok", **message: Any) -> dict[str, Any]:
         ],
         "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4, "cost": 0.5},
     }
+
+
+class RecordingEventHandler(BaseEventHandler):
+    """Keeps every instrumentation event, so tests can check which ones fired and in what order."""
+
+    events: list[BaseEvent] = []
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "RecordingEventHandler"
+
+    def handle(self, event: BaseEvent, **kwargs: Any) -> None:
+        self.events.append(event)
+
+    def names(self, *kinds: str) -> list[str]:
+        """Class names of the recorded events, optionally only those whose name contains a kind."""
+        names = [type(e).__name__ for e in self.events]
+        return [n for n in names if not kinds or any(k in n for k in kinds)]
