@@ -742,3 +742,8 @@ def register_content_translator() -> None:
     from langchain_core.messages.block_translators import register_translator
 
     register_translator(MODEL_PROVIDER, translate_content, translate_content_chunk)
+
+
+# Registered on import, so messages carrying model_provider="openrouter" translate even when
+# only this module was imported (e.g. messages loaded from a checkpoint).
+register_content_translator()

@@ -40,13 +40,10 @@ from langchain_openrouter_kit._convert import (
     ChunkConverter,
     completion_to_chat_result,
     messages_to_wire,
-    register_content_translator,
     tool_choice_to_wire,
 )
 from langchain_openrouter_kit._profile import LazyModelProfile
 from langchain_openrouter_kit._types import ProviderPreferences
-
-register_content_translator()
 
 
 def _allow_load_all() -> None:
