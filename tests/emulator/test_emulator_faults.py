@@ -141,9 +141,12 @@ def test_in_band_error_on_json_answer(client: httpx.Client) -> None:
 
 def test_drop_after_n_chunks_sync(client: httpx.Client) -> None:
     received = []
-    with pytest.raises(httpx.RemoteProtocolError), client.stream(
-        "POST", "/chat/completions", json=STREAM, headers={"x-emulator-fault": "drop_after=2"}
-    ) as r:
+    with (
+        pytest.raises(httpx.RemoteProtocolError),
+        client.stream(
+            "POST", "/chat/completions", json=STREAM, headers={"x-emulator-fault": "drop_after=2"}
+        ) as r,
+    ):
         assert r.status_code == 200
         for line in r.iter_lines():
             if line.startswith("data: "):
@@ -198,13 +201,16 @@ def test_slow_chunks_sync_and_timeout(client: httpx.Client) -> None:
             stamps.append(time.perf_counter())
     assert len(stamps) >= 4
     assert stamps[-1] - stamps[0] >= 0.02 * (len(stamps) - 1) * 0.9
-    with pytest.raises(httpx.ReadTimeout), client.stream(
-        "POST",
-        "/chat/completions",
-        json=STREAM,
-        headers={"x-emulator-fault": "chunk_delay=3"},
-        timeout=0.05,
-    ) as r:
+    with (
+        pytest.raises(httpx.ReadTimeout),
+        client.stream(
+            "POST",
+            "/chat/completions",
+            json=STREAM,
+            headers={"x-emulator-fault": "chunk_delay=3"},
+            timeout=0.05,
+        ) as r,
+    ):
         r.read()
 
 

@@ -199,11 +199,12 @@ class Emulator:
             raise ApiError(401, "API key has expired", with_user=False)
         if auth.startswith("management") and not key.is_management:
             action = auth.partition(":")[2] or "use this endpoint"
-            raise ApiError(403, f"Only management keys can {action}")
+            raise ApiError(403, f"Only management keys can {action}", user_id=key.creator_user_id)
         if auth == "inference" and key.is_management:
             raise ApiError(
                 403,
                 "Management keys cannot be used for inference. Use a standard API key.",
+                user_id=key.creator_user_id,
             )
         return key
 

@@ -119,8 +119,10 @@ class ApiError(Exception):
         *,
         headers: Iterable[tuple[str, str]] = (),
         with_user: bool = True,
+        user_id: str | None = None,
     ) -> None:
         super().__init__(message)
+        self.user_id = user_id
         self.code = code
         self.message = message
         self.metadata = dict(metadata) if metadata is not None else None
@@ -132,6 +134,7 @@ class ApiError(Exception):
         if self.metadata is not None:
             error["metadata"] = self.metadata
         out: dict[str, Any] = {"error": error}
+        user_id = self.user_id or user_id
         if self.with_user and user_id:
             out["user_id"] = user_id
         return out

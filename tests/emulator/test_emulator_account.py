@@ -1,0 +1,388 @@
+"""Account state: auth, management-only endpoints, keys, credits, activity, generations,
+guardrails (CRUD, assignments, enforcement) and the OAuth PKCE flow."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+import httpx
+import pytest
+from emulator_support import BASE_URL
+from openrouter_kit.emulator import Emulator, EmulatorTransport
+
+CHAT = {
+    "model": "openai/gpt-4o-mini",
+    "messages": [{"role": "user", "content": "Say hello to the world"}],
+}
+
+
+def _client(emulator: Emulator, key: str) -> httpx.Client:
+    return httpx.Client(
+        transport=EmulatorTransport(emulator),
+        base_url=BASE_URL,
+        headers={"Authorization": f"Bearer {key}"},
+    )
+
+
+def test_seeded_keys_and_any_dummy_key(emulator: Emulator, client: httpx.Client) -> None:
+    assert re.fullmatch(r"sk-or-v1-[0-9a-f]{64}", emulator.api_key)
+    assert re.fullmatch(r"sk-or-v1-[0-9a-f]{64}", emulator.management_key)
+    assert emulator.api_key not in repr(emulator)
+    with _client(emulator, "dummy") as dummy:
+        assert dummy.post("/chat/completions", json=CHAT).status_code == 200
+        assert dummy.get("/key").json()["data"]["is_management_key"] is False
+    assert client.get("/key").json()["data"]["usage"] > 0  # the dummy spent on the default key
+
+
+def test_missing_key_is_401(anon: httpx.Client) -> None:
+    for method, path in [
+        ("POST", "/chat/completions"),
+        ("GET", "/key"),
+        ("GET", "/credits"),
+        ("GET", "/keys"),
+    ]:
+        r = anon.request(method, path, json=CHAT if method == "POST" else None)
+        assert r.status_code == 401, path
+        assert r.json() == {"error": {"message": "No auth credentials found", "code": 401}}
+
+
+def test_public_catalogue_needs_no_key(anon: httpx.Client) -> None:
+    for path in [
+        "/models",
+        "/models/count",
+        "/providers",
+        "/endpoints/zdr",
+        "/embeddings/models",
+        "/rerank/models",
+    ]:
+        assert anon.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "message"),
+    [
+        ("GET", "/credits", "Only management keys can fetch credits for an account"),
+        ("GET", "/activity", "Only management keys can fetch activity"),
+        ("GET", "/keys", "Only management keys can list API keys"),
+        ("POST", "/keys", "Only management keys can create API keys"),
+        ("GET", "/guardrails", "Only management keys can manage guardrails"),
+        ("GET", "/organization/members", "Only management keys can list organization members"),
+    ],
+)
+def test_management_endpoints_refuse_standard_keys(
+    client: httpx.Client, method: str, path: str, message: str
+) -> None:
+    r = client.request(method, path, json={"name": "x"} if method == "POST" else None)
+    assert r.status_code == 403
+    body = r.json()
+    assert body["error"] == {"message": message, "code": 403}
+    assert body["user_id"].startswith("user_")
+
+
+def test_management_key_cannot_do_inference(admin: httpx.Client) -> None:
+    assert admin.post("/chat/completions", json=CHAT).status_code == 403
+    assert admin.get("/key").json()["data"]["is_management_key"] is True
+
+
+def test_keys_crud_and_limit(emulator: Emulator, admin: httpx.Client) -> None:
+    created = admin.post("/keys", json={"name": "ci", "limit": 0.00002, "limit_reset": "daily"})
+    assert created.status_code == 201
+    secret = created.json()["key"]
+    data = created.json()["data"]
+    assert re.fullmatch(r"sk-or-v1-[0-9a-f]{64}", secret)
+    assert data["hash"] == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in data["label"] and data["label"].startswith("sk-or-v1-")
+    assert data["limit_remaining"] == 0.00002
+    listed = admin.get("/keys").json()["data"]
+    assert {k["hash"] for k in listed} == {emulator.default_key.hash, data["hash"]}
+    with _client(emulator, secret) as ci:
+        codes = [ci.post("/chat/completions", json=CHAT).status_code for _ in range(4)]
+        assert codes[0] == 200 and codes[-1] == 402
+        assert 402 in codes
+        r = ci.post("/chat/completions", json=CHAT)
+        assert r.json()["error"]["metadata"]["limit_source"] == "key"
+        me = ci.get("/key").json()["data"]
+        assert me["limit_remaining"] == 0 and me["usage"] > 0.00002 * 0.5
+    updated = admin.patch(
+        f"/keys/{data['hash']}", json={"limit": None, "disabled": True, "name": "ci2"}
+    )
+    assert updated.json()["data"]["name"] == "ci2" and updated.json()["data"]["disabled"] is True
+    assert data["hash"] not in {k["hash"] for k in admin.get("/keys").json()["data"]}
+    assert data["hash"] in {
+        k["hash"] for k in admin.get("/keys", params={"include_disabled": "true"}).json()["data"]
+    }
+    assert admin.get(f"/keys/{data['hash']}").status_code == 200
+    assert admin.delete(f"/keys/{data['hash']}").json() == {"deleted": True}
+    assert admin.get(f"/keys/{data['hash']}").status_code == 404
+    with _client(emulator, secret) as gone:
+        assert gone.get("/key").json() == {"error": {"message": "User not found.", "code": 401}}
+
+
+def test_keys_validation(admin: httpx.Client) -> None:
+    assert admin.post("/keys", json={}).status_code == 400
+    assert admin.post("/keys", json={"name": "x", "limit": -1}).status_code == 400
+    assert (
+        admin.post(
+            "/keys", json={"name": "x", "expires_at": "2030-01-01T00:00:00+02:00"}
+        ).status_code
+        == 400
+    )
+    assert admin.patch("/keys/nope", json={"name": "y"}).status_code == 404
+
+
+def test_credits_activity_and_generation_follow_spend(
+    client: httpx.Client, admin: httpx.Client
+) -> None:
+    assert admin.get("/credits").json() == {"data": {"total_credits": 100.0, "total_usage": 0.0}}
+    r = client.post("/chat/completions", json=CHAT)
+    gen_id = r.headers["x-generation-id"]
+    cost = r.json()["usage"]["cost"]
+    assert cost > 0
+    gen = client.get("/generation", params={"id": gen_id}).json()["data"]
+    assert (
+        gen["id"] == gen_id and gen["total_cost"] == cost and gen["model"] == "openai/gpt-4o-mini"
+    )
+    assert gen["tokens_prompt"] == r.json()["usage"]["prompt_tokens"]
+    assert gen["provider_name"] == r.json()["provider"]
+    assert client.get("/generation", params={"id": "gen-0-missing"}).status_code == 404
+    credits = admin.get("/credits").json()["data"]
+    assert credits["total_usage"] == pytest.approx(cost)
+    activity = admin.get("/activity").json()["data"]
+    assert activity[0]["requests"] == 1 and activity[0]["usage"] == pytest.approx(cost)
+    assert admin.get("/activity", params={"date": "2026-01-01"}).json()["data"] == activity
+    assert admin.get("/activity", params={"date": "1999-01-01"}).json()["data"] == []
+    assert admin.get("/activity", params={"date": "yesterday"}).status_code == 400
+    assert client.get("/key").json()["data"]["usage"] == pytest.approx(cost)
+
+
+def test_out_of_credits_is_402() -> None:
+    emulator = Emulator(credits=0.0)
+    with _client(emulator, emulator.api_key) as c:
+        r = c.post("/chat/completions", json=CHAT)
+    assert r.status_code == 402
+    assert r.json()["error"]["metadata"]["limit_source"] == "openrouter_credits"
+
+
+def test_members_paginated(emulator: Emulator, admin: httpx.Client) -> None:
+    page = admin.get("/organization/members", params={"limit": 1}).json()
+    assert page["total_count"] == 2 and len(page["data"]) == 1
+    assert page["data"][0]["id"] == emulator.account.owner.id
+
+
+# guardrails -------------------------------------------------------------------------
+def _guardrail(admin: httpx.Client, **fields: object) -> str:
+    r = admin.post("/guardrails", json={"name": "policy", **fields})
+    assert r.status_code == 201, r.text
+    return str(r.json()["data"]["id"])
+
+
+def _assign(emulator: Emulator, admin: httpx.Client, gid: str) -> None:
+    r = admin.post(
+        f"/guardrails/{gid}/assignments/keys", json={"key_hashes": [emulator.default_key.hash]}
+    )
+    assert r.json() == {"assigned_count": 1}
+
+
+def test_guardrail_crud_and_pagination(emulator: Emulator, admin: httpx.Client) -> None:
+    ids = [_guardrail(admin, description=f"g{i}") for i in range(3)]
+    page = admin.get("/guardrails", params={"offset": 1, "limit": 1}).json()
+    assert page["total_count"] == 3 and [g["id"] for g in page["data"]] == [ids[1]]
+    g = admin.get(f"/guardrails/{ids[0]}").json()["data"]
+    assert set(g) >= {"id", "name", "description", "limit_usd", "reset_interval", "allowed_providers",
+                      "ignored_providers", "allowed_models", "enforce_zdr", "created_at", "updated_at"}  # fmt: skip
+    updated = admin.patch(
+        f"/guardrails/{ids[0]}", json={"limit_usd": 5, "enforce_zdr": True}
+    ).json()["data"]
+    assert updated["limit_usd"] == 5 and updated["enforce_zdr"] is True and updated["updated_at"]
+    assert (
+        admin.post("/guardrails", json={"name": "x", "allowed_models": ["nope/nope"]}).status_code
+        == 400
+    )
+    assert admin.delete(f"/guardrails/{ids[2]}").json() == {"deleted": True}
+    assert admin.get(f"/guardrails/{ids[2]}").status_code == 404
+    _assign(emulator, admin, ids[0])
+    member = emulator.account.members[1].id
+    r = admin.post(f"/guardrails/{ids[1]}/assignments/members", json={"member_user_ids": [member]})
+    assert r.json() == {"assigned_count": 1}
+    keys = admin.get("/guardrails/assignments/keys").json()
+    assert keys["total_count"] == 1 and keys["data"][0]["key_hash"] == emulator.default_key.hash
+    assert admin.get(f"/guardrails/{ids[1]}/assignments/keys").json()["total_count"] == 0
+    members = admin.get(f"/guardrails/{ids[1]}/assignments/members").json()
+    assert members["data"][0]["user_id"] == member and members["total_count"] == 1
+    assert admin.get("/guardrails/assignments/members").json()["total_count"] == 1
+    removed = admin.post(
+        f"/guardrails/{ids[0]}/assignments/keys/remove",
+        json={"key_hashes": [emulator.default_key.hash]},
+    )
+    assert removed.json() == {"unassigned_count": 1}
+    removed = admin.post(
+        f"/guardrails/{ids[1]}/assignments/members/remove", json={"member_user_ids": [member]}
+    )
+    assert removed.json() == {"unassigned_count": 1}
+    assert (
+        admin.post(
+            f"/guardrails/{ids[0]}/assignments/keys", json={"key_hashes": ["nope"]}
+        ).status_code
+        == 400
+    )
+
+
+def test_guardrail_blocks_model(
+    emulator: Emulator, admin: httpx.Client, client: httpx.Client
+) -> None:
+    gid = _guardrail(admin, name="claude-only", allowed_models=["anthropic/claude-haiku-4.5"])
+    assert client.post("/chat/completions", json=CHAT).status_code == 200
+    _assign(emulator, admin, gid)
+    r = client.post("/chat/completions", json=CHAT)
+    assert r.status_code == 403
+    assert (
+        "claude-only" in r.json()["error"]["message"]
+        and "openai/gpt-4o-mini" in r.json()["error"]["message"]
+    )
+    ok = client.post("/chat/completions", json={**CHAT, "model": "anthropic/claude-haiku-4.5"})
+    assert ok.status_code == 200
+    assert [m["id"] for m in client.get("/models/user").json()["data"]] == [
+        "anthropic/claude-haiku-4.5"
+    ]
+
+
+def test_guardrail_provider_restrictions(
+    emulator: Emulator, admin: httpx.Client, client: httpx.Client
+) -> None:
+    gid = _guardrail(admin, ignored_providers=["openai"])
+    _assign(emulator, admin, gid)
+    r = client.post("/chat/completions", json=CHAT)
+    assert r.status_code == 200 and r.json()["provider"] == "Azure"  # routed around OpenAI
+    admin.patch(
+        f"/guardrails/{gid}", json={"ignored_providers": None, "allowed_providers": ["anthropic"]}
+    )
+    r = client.post("/chat/completions", json=CHAT)
+    assert r.status_code == 404
+    assert r.json()["error"]["message"].startswith("No endpoints found")
+    assert "policy" in r.json()["error"]["message"]
+
+
+def test_guardrail_enforce_zdr(
+    emulator: Emulator, admin: httpx.Client, client: httpx.Client
+) -> None:
+    gid = _guardrail(admin, name="zdr", enforce_zdr=True)
+    _assign(emulator, admin, gid)
+    r = client.post("/chat/completions", json=CHAT)
+    assert r.status_code == 200 and r.json()["provider"] == "Azure"  # the ZDR endpoint
+    r = client.post("/chat/completions", json={**CHAT, "model": "x-ai/grok-4-fast"})
+    assert r.status_code == 404
+    assert (
+        "Zero data retention" in r.json()["error"]["message"]
+        and "zdr" in r.json()["error"]["message"]
+    )
+
+
+def test_guardrail_budget_via_member(
+    emulator: Emulator, admin: httpx.Client, client: httpx.Client
+) -> None:
+    gid = _guardrail(admin, name="tight", limit_usd=0.00001)
+    owner = emulator.account.owner.id  # the default key was created by the owner
+    admin.post(f"/guardrails/{gid}/assignments/members", json={"member_user_ids": [owner]})
+    codes = [client.post("/chat/completions", json=CHAT).status_code for _ in range(5)]
+    assert codes[0] == 200 and codes[-1] == 403
+    r = client.post("/chat/completions", json=CHAT)
+    assert "tight" in r.json()["error"]["message"] and "budget" in r.json()["error"]["message"]
+
+
+def test_request_provider_preferences(client: httpx.Client) -> None:
+    r = client.post("/chat/completions", json={**CHAT, "provider": {"order": ["azure"]}})
+    assert r.json()["provider"] == "Azure"
+    r = client.post("/chat/completions", json={**CHAT, "provider": {"only": ["groq"]}})
+    assert r.status_code == 404
+    r = client.post("/chat/completions", json={**CHAT, "provider": {"zdr": True}})
+    assert r.json()["provider"] == "Azure"
+    r = client.post(
+        "/chat/completions",
+        json={
+            **CHAT,
+            "model": "deepseek/deepseek-r1-0528",
+            "tools": [{"type": "function", "function": {"name": "f"}}],
+        },
+    )
+    assert r.status_code == 200  # r1 supports tools
+    r = client.post(
+        "/chat/completions",
+        json={
+            **CHAT,
+            "model": "google/gemini-2.5-flash-image",
+            "tools": [{"type": "function", "function": {"name": "f"}}],
+        },
+    )
+    assert r.status_code == 404 and "tool use" in r.json()["error"]["message"]
+
+
+# OAuth PKCE -------------------------------------------------------------------------
+def _challenge(verifier: str) -> str:
+    return (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
+
+
+def test_pkce_s256_flow(emulator: Emulator, client: httpx.Client, anon: httpx.Client) -> None:
+    verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    r = client.post(
+        "/auth/keys/code",
+        json={"callback_url": "https://app.example/cb", "code_challenge": _challenge(verifier),
+              "code_challenge_method": "S256", "limit": 5, "key_label": "my app"},
+    )  # fmt: skip
+    assert r.status_code == 200
+    code = r.json()["data"]["id"]
+    assert set(r.json()["data"]) == {"id", "app_id", "created_at"}
+    bad = anon.post(
+        "/auth/keys", json={"code": code, "code_verifier": "wrong", "code_challenge_method": "S256"}
+    )
+    assert bad.status_code == 403
+    good = anon.post(
+        "/auth/keys",
+        json={"code": code, "code_verifier": verifier, "code_challenge_method": "S256"},
+    )
+    assert good.status_code == 200
+    secret = good.json()["key"]
+    assert re.fullmatch(r"sk-or-v1-[0-9a-f]{64}", secret)
+    assert good.json()["user_id"] == emulator.account.owner.id
+    with _client(emulator, secret) as c:
+        me = c.get("/key").json()["data"]
+        assert me["limit"] == 5 and me["label"] != secret
+    again = anon.post(
+        "/auth/keys",
+        json={"code": code, "code_verifier": verifier, "code_challenge_method": "S256"},
+    )
+    assert again.status_code == 400
+
+
+def test_pkce_plain_and_validation(client: httpx.Client, anon: httpx.Client) -> None:
+    r = client.post("/auth/keys/code", json={"callback_url": "http://evil.example/cb"})
+    assert r.status_code == 400
+    r = client.post(
+        "/auth/keys/code",
+        json={"callback_url": "https://app.example:3000/cb", "code_challenge": "abc"},
+    )
+    code = r.json()["data"]["id"]
+    assert anon.post("/auth/keys", json={"code": code}).status_code == 400  # verifier required
+    assert anon.post("/auth/keys", json={"code": code, "code_verifier": "abc"}).status_code == 200
+    r = client.post("/auth/keys/code", json={"callback_url": "http://localhost:3000/cb"})
+    assert anon.post("/auth/keys", json={"code": r.json()["data"]["id"]}).status_code == 200
+    assert anon.post("/auth/keys", json={"code": "nope"}).status_code == 400
+    assert (
+        anon.post("/auth/keys/code", json={"callback_url": "https://app.example/cb"}).status_code
+        == 401
+    )
+
+
+def test_coinbase_deprecated_endpoint(client: httpx.Client) -> None:
+    r = client.post("/credits/coinbase", json={"amount": 10, "sender": "0xabc", "chain_id": 8453})
+    assert r.status_code == 200
+    assert set(r.json()["data"]) == {"id", "created_at", "expires_at", "web3_data"}
+    assert (
+        client.post(
+            "/credits/coinbase", json={"amount": 10, "sender": "0xabc", "chain_id": 5}
+        ).status_code
+        == 400
+    )
