@@ -272,29 +272,31 @@ def compose(conv: Conversation, model_name: str, call_id: Any) -> Answer:
             return Answer("", [call], reasoning, "tool_calls")
 
     # 2. text: structured output, extractive answer, or a deterministic fallback
+    question_turn = next((t for t in reversed(conv.turns) if t.role == "user"), None)
     question = user_text
-    context_parts: list[str] = []
-    for turn in conv.turns[:-1] if last.role == "user" else conv.turns:
-        if turn.role in ("system", "tool") or (turn.role == "user" and turn is not last):
-            context_parts.append(turn.text)
+    context_parts = [
+        t.text
+        for t in conv.turns
+        if t is not question_turn and t.role in ("system", "tool", "user") and t is not last
+    ]
     inline_context, inline_question = _split_question(question)
     if inline_context:
         context_parts.append(inline_context)
         question = inline_question
-    if last.role == "tool":
-        context_parts = [last.text, *context_parts]
 
     context = "\n".join(p for p in context_parts if p)
-    passage = best_passage(context, question)
-    if passage is None and last.role == "tool":
-        passage = f"The {last.tool_name or 'tool'} tool returned: {_clip(last.text, 300)}"
+    if last.role == "tool":
+        # answer from the tool result first, so agent loops end with its content
+        passage = best_passage(last.text, question) or _clip(last.text, 400) or None
+    else:
+        passage = best_passage(context, question)
+    from_context = passage is not None
     if passage is None:
         passage = _fallback(question, model_name)
 
     if conv.json_schema is not None:
-        text = json.dumps(
-            schema_fill.fill(conv.json_schema, f"{question}\n{passage}"), ensure_ascii=False
-        )
+        source = f"{question}\n{passage}" if from_context else user_text
+        text = json.dumps(schema_fill.fill(conv.json_schema, source), ensure_ascii=False)
     elif conv.json_object:
         text = json.dumps({"answer": passage}, ensure_ascii=False)
     else:

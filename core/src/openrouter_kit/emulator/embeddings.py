@@ -1,7 +1,7 @@
 """POST /embeddings: deterministic, meaningful vectors from hashed word and character n-grams.
 
-Each text becomes a bag of features (lower-cased words, word bigrams, and character
-trigrams of every word), each hashed (crc32) to a dimension and a sign, then the vector is
+Each text becomes a bag of features (lower-cased, lightly stemmed words with stop words
+down-weighted, word bigrams, and character trigrams of every content word), each hashed (crc32) to a dimension and a sign, then the vector is
 L2-normalised. Texts sharing words or word pieces get a high cosine similarity. ``dimensions``
 picks the vector size directly; ``encoding_format: base64`` packs float32 little-endian.
 """
@@ -23,11 +23,25 @@ from .wire import bad_request
 _WORD = re.compile(r"\w+")
 
 
+_STOP = frozenset(
+    ["a", "an", "the", "of", "on", "in", "at", "to", "is", "was", "were", "are", "be", "and", "or", "for", "with", "by", "it", "this", "that"]
+)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ies", "es", "ed", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
 def _features(text: str) -> list[tuple[str, float]]:
-    words = _WORD.findall(text.lower())
-    feats: list[tuple[str, float]] = [(f"w:{w}", 1.0) for w in words]
+    words = [_stem(w) for w in _WORD.findall(text.lower())]
+    feats: list[tuple[str, float]] = [(f"w:{w}", 0.2 if w in _STOP else 1.0) for w in words]
     feats += [(f"b:{a} {b}", 0.5) for a, b in itertools.pairwise(words)]
     for w in words:
+        if w in _STOP:
+            continue
         padded = f"<{w}>"
         feats += [(f"c:{padded[i : i + 3]}", 0.25) for i in range(len(padded) - 2)]
     return feats

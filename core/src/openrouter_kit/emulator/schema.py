@@ -21,6 +21,8 @@ _STOP = {
     "the", "a", "an", "me", "my", "it", "this", "that", "what", "please", "is", "are", "you",
     "who", "how", "when", "where", "why", "which", "can", "could", "would", "tell", "give",
     "find", "get", "use", "call", "show", "list", "i", "we", "do", "does", "let", "hi", "hello",
+    "extract", "summarize", "summarise", "return", "create", "make", "write", "generate",
+    "parse", "describe", "explain", "answer", "say",
 }  # fmt: skip
 
 
@@ -80,8 +82,10 @@ def _type_of(schema: dict[str, Any]) -> str:
 def _name_hint(name: str, src: _Source) -> str | None:
     """A value for string fields whose name says what they hold."""
     lname = name.lower()
-    if any(w in lname for w in ("city", "location", "place", "country", "name", "person")):
+    if any(w in lname for w in ("city", "location", "place", "country", "town", "region")):
         return src.take(src.after) or src.take(src.proper)
+    if any(w in lname for w in ("name", "person", "author", "title")):
+        return src.take(src.proper) or src.take(src.after)
     return None
 
 
@@ -199,7 +203,7 @@ def _fill_string(schema: dict[str, Any], src: _Source, name: str) -> str:
     if value is None:
         value = schema.get("default") if isinstance(schema.get("default"), str) else None
     if value is None:
-        value = src.take(src.after) or src.take(src.proper) or _summary(src.text)
+        value = _summary(src.text)
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
         try:
