@@ -520,9 +520,8 @@ def test_catalogue_endpoints_and_filters(client: httpx.Client) -> None:
         {"tools", "reasoning"} <= set(m["supported_parameters"]) for m in tools_only
     )
     assert client.get("/models", params={"output_modalities": "smell"}).status_code == 400
-    assert [m["id"] for m in client.get("/embeddings/models").json()["data"]][
-        0
-    ] == "openai/text-embedding-3-small"
+    embedding_ids = [m["id"] for m in client.get("/embeddings/models").json()["data"]]
+    assert embedding_ids[0] == "openai/text-embedding-3-small"
     assert "cohere/rerank-v3.5" in [m["id"] for m in client.get("/rerank/models").json()["data"]]
     assert all(e["supports_zdr"] for e in client.get("/endpoints/zdr").json()["data"])
     assert {"name", "slug"} <= set(client.get("/providers").json()["data"][0])
@@ -544,19 +543,22 @@ def test_headers_on_every_response(client: httpx.Client, anon: httpx.Client) -> 
 
 
 async def test_async_client_streams(emulator: Emulator) -> None:
-    async with httpx.AsyncClient(
-        transport=EmulatorTransport(emulator),
-        base_url=BASE_URL,
-        headers={"Authorization": "Bearer k"},
-    ) as c, c.stream(
-        "POST",
-        "/chat/completions",
-        json={
-            "model": "openai/gpt-4o-mini",
-            "messages": [{"role": "user", "content": "hi"}],
-            "stream": True,
-        },
-    ) as r:
+    async with (
+        httpx.AsyncClient(
+            transport=EmulatorTransport(emulator),
+            base_url=BASE_URL,
+            headers={"Authorization": "Bearer k"},
+        ) as c,
+        c.stream(
+            "POST",
+            "/chat/completions",
+            json={
+                "model": "openai/gpt-4o-mini",
+                "messages": [{"role": "user", "content": "hi"}],
+                "stream": True,
+            },
+        ) as r,
+    ):
         lines = [line async for line in r.aiter_lines() if line.startswith("data: ")]
     assert lines[-1] == "data: [DONE]"
     assert json.loads(lines[-2][6:])["usage"]["total_tokens"] > 0

@@ -24,7 +24,29 @@ _WORD = re.compile(r"\w+")
 
 
 _STOP = frozenset(
-    ["a", "an", "the", "of", "on", "in", "at", "to", "is", "was", "were", "are", "be", "and", "or", "for", "with", "by", "it", "this", "that"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "at",
+        "to",
+        "is",
+        "was",
+        "were",
+        "are",
+        "be",
+        "and",
+        "or",
+        "for",
+        "with",
+        "by",
+        "it",
+        "this",
+        "that",
+    ]
 )
 
 
