@@ -1,0 +1,56 @@
+"""openrouter-kit's core client, used as its docs suggest (one client, reused)."""
+
+import asyncio
+
+from openrouter_kit import AsyncOpenRouter, OpenRouter
+
+from clients._common import EMBED_MODEL, MESSAGES, MODEL, run_bounded
+
+NAME = "openrouter-kit"
+DISTRIBUTIONS = ("openrouter-kit",)
+EMBED_BASE64 = True
+
+_client: OpenRouter | None = None
+_aclient: AsyncOpenRouter | None = None
+
+
+def setup(base_url: str, api_key: str) -> None:
+    global _client, _aclient
+    _client = OpenRouter(api_key=api_key, base_url=base_url)
+    _aclient = AsyncOpenRouter(api_key=api_key, base_url=base_url)
+
+
+def chat_once() -> str:
+    return _client.chat.completions.create(model=MODEL, messages=MESSAGES).choices[0].message.content
+
+
+def stream_once() -> int:
+    chunks = 0
+    with _client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True) as stream:
+        for chunk in stream:
+            if chunk.choices and chunk.choices[0].delta.content:
+                chunks += 1
+    return chunks
+
+
+async def concurrent_chat(n: int, concurrency: int) -> int:
+    async def call():
+        result = await _aclient.chat.completions.create(model=MODEL, messages=MESSAGES)
+        return result.choices[0].message.content
+
+    return await run_bounded(call, n, concurrency)
+
+
+def embed(texts: list[str], base64: bool = False) -> list:
+    # Vectors are floats either way; the library asks for base64 on the wire unless told otherwise.
+    fmt = "base64" if base64 else "float"
+    return _client.embeddings.create(model=EMBED_MODEL, input=texts, encoding_format=fmt).vectors
+
+
+def embed_default(texts: list[str]) -> list:
+    return _client.embeddings.create(model=EMBED_MODEL, input=texts).vectors
+
+
+def close() -> None:
+    _client.close()
+    asyncio.run(_aclient.close())
