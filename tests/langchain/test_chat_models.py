@@ -16,11 +16,10 @@ import pytest
 from langchain_core.load import dumpd, dumps, load
 from langchain_openrouter_kit import ChatOpenRouter
 from langchain_openrouter_kit._profile import clear_catalogue_cache
+from lc_wire import Wire, json_response, sse_response
 from openrouter_kit.errors import BadRequestError
 from pydantic import BaseModel, Field
 from recordings_loader import find
-
-from conftest import Wire, json_response, sse_response
 
 
 def completion(content: str = "ok", **message: Any) -> dict[str, Any]:

@@ -13,9 +13,8 @@ import pytest
 from langchain_core.documents import Document
 from langchain_openrouter_kit import OpenRouterEmbeddings, OpenRouterRerank
 from langchain_openrouter_kit.rerank import documents_from_rerank
+from lc_wire import Wire, json_response
 from recordings_loader import Interaction, interactions
-
-from conftest import Wire, json_response
 
 EMBEDDING_RECORDINGS = interactions("/embeddings", status=200)
 

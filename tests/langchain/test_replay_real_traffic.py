@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 from langchain_openrouter_kit import ChatOpenRouter
+from lc_wire import Wire
 from openrouter_kit.errors import RateLimitError, StreamError
 from recordings_loader import Interaction, find, interactions
-
-from conftest import Wire
 
 CHAT_OK = interactions("/chat/completions", status=200, stream=False)
 CHAT_STREAMS = [

@@ -1,4 +1,4 @@
-"""Fixtures for the LangChain adapter tests: core clients over httpx.MockTransport.
+"""Helpers for the LangChain adapter tests: core clients over httpx.MockTransport.
 
 Everything is offline: a test hands the core client an httpx transport (a recorded real
 response, or a handler) and drives ChatOpenRouter/OpenRouterEmbeddings/OpenRouterRerank
@@ -8,19 +8,11 @@ through their public methods, so the core's real request building and parsing ru
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-
-TESTS_ROOT = Path(__file__).resolve().parents[1]
-if str(TESTS_ROOT) not in sys.path:
-    sys.path.insert(0, str(TESTS_ROOT))
-
-from openrouter_kit import AsyncOpenRouter, OpenRouter  # noqa: E402
+from openrouter_kit import AsyncOpenRouter, OpenRouter
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -75,9 +67,3 @@ def sse_response(events: list[Any]) -> Handler:
         )
 
     return handler
-
-
-@pytest.fixture
-def wire_factory() -> Callable[[Handler], Wire]:
-    """Build a :class:`Wire` around a handler."""
-    return Wire
