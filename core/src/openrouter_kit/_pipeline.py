@@ -272,7 +272,7 @@ def event_parser(endpoint: Endpoint) -> Any:
     """The function that turns one SSE of this endpoint into its typed event."""
     event_type = endpoint.stream_event
     assert event_type is not None, f"{endpoint.name} does not stream"
-    validate = event_type.model_validate_json
+    validate = endpoint.parse_event or event_type.model_validate_json
 
     def parse(sse: ServerSentEvent) -> Any:
         if not sse.data:
@@ -280,6 +280,11 @@ def event_parser(endpoint: Endpoint) -> Any:
         return validate(sse.data)
 
     return parse
+
+
+def stream_partial(endpoint: Endpoint) -> Any:
+    """The function that assembles what a stream of this endpoint delivered before an error."""
+    return endpoint.partial or chat_partial
 
 
 # -- chat streams: what arrived before an error ------------------------------------------

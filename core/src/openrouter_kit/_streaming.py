@@ -198,10 +198,19 @@ class _StreamBase(Generic[T]):
         if not isinstance(payload, dict):
             return
         error = payload.get("error")
-        if payload.get("type") == "error" and isinstance(error, dict):
-            pass  # Anthropic-style error event on /messages
-        elif not isinstance(error, dict):
-            return
+        if not isinstance(error, dict):  # (a dict: chat chunks, and Anthropic error events)
+            kind = payload.get("type")
+            response = payload.get("response")
+            if kind == "error" and "message" in payload:
+                error = payload  # Responses-API error event: code and message at the top
+            elif (
+                kind == "response.failed"
+                and isinstance(response, dict)
+                and isinstance(response.get("error"), dict)
+            ):
+                error = response["error"]
+            else:
+                return
         try:
             # Keep whatever else arrived in the error chunk (content, usage) in the partial record.
             item = self._parse(ServerSentEvent(data))

@@ -22,10 +22,21 @@ from ._streaming import AsyncStream, Stream
 from ._version import __version__
 from .errors import APIConnectionError, APITimeoutError, OpenRouterError
 from .resources import (
+    Activity,
+    Auth,
     Chat,
+    Credits,
     Embeddings,
+    Endpoints,
+    Generations,
+    Guardrails,
+    Keys,
+    Messages,
     Models,
+    Organization,
+    Providers,
     Rerank,
+    Responses,
 )
 
 if TYPE_CHECKING:
@@ -113,6 +124,17 @@ class _BaseClient:
         self.embeddings = Embeddings(self)
         self.rerank = Rerank(self)
         self.models = Models(self)
+        self.responses = Responses(self)
+        self.messages = Messages(self)
+        self.endpoints = Endpoints(self)
+        self.providers = Providers(self)
+        self.generations = Generations(self)
+        self.activity = Activity(self)
+        self.credits = Credits(self)
+        self.keys = Keys(self)
+        self.organization = Organization(self)
+        self.guardrails = Guardrails(self)
+        self.auth = Auth(self)
 
     @property
     def api_key(self) -> str:
@@ -183,7 +205,10 @@ class _BaseClient:
                     _hooks.run_after_stream(hooks, endpoint.name, body, events)
 
             return stream_type(
-                response, _pipeline.event_parser(endpoint), _pipeline.chat_partial, on_finish
+                response,
+                _pipeline.event_parser(endpoint),
+                _pipeline.stream_partial(endpoint),
+                on_finish,
             )
         result = _pipeline.parse_response(endpoint, response)
         if self.hooks:

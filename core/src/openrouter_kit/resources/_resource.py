@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
+from ..errors import InvalidRequestError
+
 if TYPE_CHECKING:
     from ..client import _BaseClient
 
@@ -52,3 +54,17 @@ class Resource:
 
     def _request(self, name: str, **kwargs: Any) -> Any:
         return self._client._request(name, **kwargs)  # type: ignore[attr-defined]
+
+
+def page_query(
+    offset: int | None, limit: int | None, max_limit: int | None = 100
+) -> dict[str, Any]:
+    """The offset/limit query of a list call, checked: non-negative offset, limit 1..max_limit."""
+    for name, value, low in (("offset", offset, 0), ("limit", limit, 1)):
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise InvalidRequestError(name, f"expected an integer >= {low}, got {value!r}")
+    if limit is not None and max_limit is not None and limit > max_limit:
+        raise InvalidRequestError("limit", f"expected at most {max_limit}, got {limit}")
+    return {"offset": offset, "limit": limit}

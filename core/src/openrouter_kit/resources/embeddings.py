@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from ..types.common import ProviderPreferences
     from ..types.embeddings import EmbeddingResponse
+    from ..types.models import ModelList
 
 
 class EmbeddingParams(RequestOptions, total=False):
@@ -61,3 +62,8 @@ class Embeddings(Resource):
         # base64 float32 is ~4x smaller on the wire and much faster to decode than JSON floats.
         body.setdefault("encoding_format", "base64")
         return self._request("embeddings.create", body=body, **options)  # type: ignore[no-any-return]
+
+    def list_models(self, **options: Unpack[RequestOptions]) -> ModelList:
+        """The embedding models, in the same shape as GET /models."""
+        split_options("embeddings.list_models", dict(options), frozenset())
+        return self._request("embeddings.list_models", **options)  # type: ignore[no-any-return]

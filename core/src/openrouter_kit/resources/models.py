@@ -57,3 +57,8 @@ class Models(Resource):
         return self._request(  # type: ignore[no-any-return]
             "models.endpoints", path_params={"author": author, "slug": slug}, **options
         )
+
+    def list_for_user(self, **options: Unpack[RequestOptions]) -> ModelList:
+        """The models this key may use, after its provider preferences, privacy settings and guardrails."""
+        split_options("models.list_for_user", dict(options), NO_FIELDS)
+        return self._request("models.list_for_user", **options)  # type: ignore[no-any-return]

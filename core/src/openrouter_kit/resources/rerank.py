@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ..types.common import ProviderPreferences
+    from ..types.models import ModelList
     from ..types.rerank import RerankResponse
 
 
@@ -58,3 +59,8 @@ class Rerank(Resource):
         _check_documents(documents)
         body.update(model=model, query=query, documents=documents, top_n=top_n)
         return self._request("rerank.create", body=body, **options)  # type: ignore[no-any-return]
+
+    def list_models(self, **options: Unpack[RequestOptions]) -> ModelList:
+        """The rerank models, in the same shape as GET /models."""
+        split_options("rerank.list_models", dict(options), frozenset())
+        return self._request("rerank.list_models", **options)  # type: ignore[no-any-return]

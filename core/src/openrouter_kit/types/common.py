@@ -111,3 +111,9 @@ class DataObject(OpenRouterModel, Generic[T]):
 def per_million(price: Decimal | None) -> Decimal | None:
     """USD per million tokens from a per-token price."""
     return None if price is None else price * 1_000_000
+
+
+class Deleted(OpenRouterModel):
+    """The answer of a DELETE: `deleted` is True when the object is gone."""
+
+    deleted: bool | None = None

@@ -146,3 +146,15 @@ class ModelEndpointsData(OpenRouterModel):
 
 class ModelEndpoints(OpenRouterModel):
     data: ModelEndpointsData
+
+
+class ZdrEndpoints(OpenRouterModel):
+    """GET /endpoints/zdr: the provider endpoints that keep zero data retention."""
+
+    data: list[ModelEndpoint] = []
+
+    def __iter__(self) -> Any:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)

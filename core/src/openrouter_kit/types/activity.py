@@ -1,0 +1,30 @@
+"""Types of GET /activity: spend and token counts per day, model and provider endpoint."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ._base import OpenRouterModel
+from .common import DataList
+
+
+class ActivityItem(OpenRouterModel):
+    """One row: a (date, model, endpoint) bucket with its USD usage and token counts."""
+
+    date: dt.date | None = None
+    model: str | None = None
+    model_permaslug: str | None = None
+    endpoint_id: str | None = None
+    provider_name: str | None = None
+    usage: float | None = None
+    byok_usage_inference: float | None = None
+    requests: int | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    cached_tokens: int | None = None
+    workspace_id: str | None = None
+
+
+class ActivityList(DataList[ActivityItem]):
+    """The activity rows of the last 30 days (or of one date)."""
