@@ -1,0 +1,232 @@
+"""Terminal output for the `openrouter-kit` command and its demo, in the standard library only.
+
+Results go to stdout, everything about the run (mode notices, progress, usage) to stderr,
+so `openrouter-kit chat "..." > answer.txt` keeps only the answer. Colors are used only
+when the stream is a terminal and NO_COLOR is unset (https://no-color.org), so pipes, files
+and CI logs get plain text. The core keeps its runtime dependencies to httpx and pydantic,
+which is why there is no rich or click here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TextIO
+
+__all__ = ["Console", "format_context", "format_price", "format_usd"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CODES = {
+    "bold": "1",
+    "dim": "2",
+    "red": "31",
+    "green": "32",
+    "yellow": "33",
+    "blue": "34",
+    "magenta": "35",
+    "cyan": "36",
+}
+_SPINNER = "|/-\\"
+
+
+def _wants_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def visible_len(text: str) -> int:
+    """Length of `text` as shown on screen (ANSI color codes take no room)."""
+    return len(_ANSI.sub("", text))
+
+
+def format_price(per_million: Decimal | None) -> str:
+    """A per-million-token price as people quote it: '0.15', '10.00', '0.049', 'free', '-'."""
+    if per_million is None:
+        return "-"
+    if per_million < 0:  # OpenRouter uses -1 for "varies" (routers such as openrouter/auto)
+        return "varies"
+    if per_million == 0:
+        return "free"
+    text = format(per_million.normalize(), "f")
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}"
+
+
+def format_usd(amount: Decimal | float | None) -> str:
+    """A dollar amount exactly as reported, without float noise: '$0.00000108', '$0', '$12.50'."""
+    if amount is None:
+        return "-"
+    value = amount if isinstance(amount, Decimal) else Decimal(repr(amount))
+    if value == 0:
+        return "$0"
+    text = format(value.normalize(), "f")
+    whole, _, decimals = text.partition(".")
+    if value >= Decimal("0.01"):
+        decimals = decimals.ljust(2, "0")
+    return f"${whole}.{decimals}" if decimals else f"${whole}"
+
+
+def format_context(tokens: int | None) -> str:
+    """A context length with thousands separators ('131,072'), '-' when unknown."""
+    return "-" if tokens is None else f"{tokens:,}"
+
+
+class Console:
+    """Where and how the command writes: plain or colored text, tables, and progress lines."""
+
+    def __init__(
+        self, out: TextIO | None = None, err: TextIO | None = None, *, color: bool | None = None
+    ) -> None:
+        # resolve at call time so pytest's capsys (which swaps sys.stdout) sees the output
+        self.out = out if out is not None else sys.stdout
+        self.err = err if err is not None else sys.stderr
+        self.color = _wants_color(self.out) if color is None else color
+        self.err_color = _wants_color(self.err) if color is None else color
+        self.err_is_tty = _wants_tty(self.err)
+
+    # styling -------------------------------------------------------------------------
+    def style(self, text: str, *styles: str, err: bool = False) -> str:
+        """`text` wrapped in ANSI codes for `styles` ('bold', 'dim', 'green', ...) when colors are on."""
+        if not styles or not (self.err_color if err else self.color):
+            return text
+        codes = ";".join(_CODES[s] for s in styles)
+        return f"\x1b[{codes}m{text}\x1b[0m"
+
+    # writing ---------------------------------------------------------------------------
+    def print(self, text: str = "", *, end: str = "\n") -> None:
+        """A line of results on stdout."""
+        self.out.write(text + end)
+        self.out.flush()
+
+    def write(self, text: str) -> None:
+        """Streamed text on stdout, shown at once (no newline added)."""
+        self.out.write(text)
+        self.out.flush()
+
+    def info(self, text: str) -> None:
+        """A line about the run on stderr (mode, usage, what is happening)."""
+        self.err.write(self.style(text, "dim", err=True) + "\n")
+        self.err.flush()
+
+    def warn(self, text: str) -> None:
+        """A warning on stderr."""
+        self.err.write(self.style(text, "yellow", err=True) + "\n")
+        self.err.flush()
+
+    def error(self, text: str) -> None:
+        """An error on stderr, prefixed with the command's name."""
+        self.err.write(self.style(f"openrouter-kit: error: {text}", "red", err=True) + "\n")
+        self.err.flush()
+
+    def heading(self, text: str) -> None:
+        """A section title on stdout."""
+        self.out.write("\n" + self.style(text, "bold", "cyan") + "\n")
+        self.out.flush()
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        align: str | None = None,
+        indent: int = 0,
+    ) -> None:
+        """Rows as aligned columns on stdout. `align` has one 'l' or 'r' per column (default all 'l')."""
+        for line in render_table(headers, rows, align=align, indent=indent, style=self.style):
+            self.print(line)
+
+    # progress --------------------------------------------------------------------------
+    @contextmanager
+    def progress(self, label: str, *, transient: bool = False) -> Iterator[None]:
+        """Say on stderr that `label` is under way, and how long it took.
+
+        On a terminal a spinner with the elapsed time turns until the block ends, then the
+        line is replaced by the result. Elsewhere one line is written before and one after
+        (nothing at all when `transient`, for waits whose result shows by itself).
+        """
+        start = time.perf_counter()
+        if not self.err_is_tty:
+            if not transient:
+                self.err.write(f"{label} ...\n")
+                self.err.flush()
+            yield
+            if not transient:
+                self.err.write(f"{label}: done in {time.perf_counter() - start:.2f} s\n")
+                self.err.flush()
+            return
+        stop = threading.Event()
+        lock = threading.Lock()
+
+        def spin() -> None:
+            frame = 0
+            while not stop.wait(0.1):
+                elapsed = time.perf_counter() - start
+                with lock:
+                    self.err.write(f"\r{_SPINNER[frame % 4]} {label} {elapsed:.1f} s\x1b[K")
+                    self.err.flush()
+                frame += 1
+
+        thread = threading.Thread(target=spin, name="openrouter-kit-progress", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+            with lock:
+                self.err.write("\r\x1b[K")
+                if not transient:
+                    done = f"{label}: done in {time.perf_counter() - start:.2f} s"
+                    self.err.write(self.style(done, "dim", err=True) + "\n")
+                self.err.flush()
+
+
+def _wants_tty(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:
+        return False
+
+
+def render_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    align: str | None = None,
+    indent: int = 0,
+    style: Callable[..., str] | None = None,
+) -> list[str]:
+    """The lines of an aligned table; widths count visible characters, so colored cells line up."""
+    columns = len(headers)
+    align = align or "l" * columns
+    if len(align) != columns:
+        raise ValueError(f"align has {len(align)} entries for {columns} columns")
+    widths = [visible_len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], visible_len(cell))
+
+    def line(cells: Sequence[str]) -> str:
+        parts = []
+        for i, cell in enumerate(cells):
+            pad = " " * (widths[i] - visible_len(cell))
+            last = i == columns - 1
+            parts.append(pad + cell if align[i] == "r" else cell + ("" if last else pad))
+        return (" " * indent + "  ".join(parts)).rstrip()
+
+    header = line(headers)
+    if style is not None:
+        header = " " * indent + style(header[indent:], "bold")
+    return [header, *(line(row) for row in rows)]

@@ -1,0 +1,571 @@
+"""The `openrouter-kit` command: serve the emulator, browse models, chat, inspect the key, run the demo.
+
+    openrouter-kit emulator --host 127.0.0.1 --port 8080
+    openrouter-kit models --supports tools --sort price
+    openrouter-kit chat "Why is the sky blue?" --model openai/gpt-4o-mini
+    openrouter-kit key
+    openrouter-kit demo
+
+Without OPENROUTER_API_KEY (or with --offline) every command runs against the in-process
+emulator and says so on stderr, so the whole tool works offline and costs nothing; with the
+key it calls the real API. Results go to stdout, notices/progress/usage to stderr. Only the
+standard library is used for the interface (argparse, plain aligned tables, ANSI colors on
+terminals when NO_COLOR is unset), keeping the core's runtime dependencies httpx + pydantic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ._console import Console, format_context, format_price, format_usd
+from ._version import __version__
+from .errors import OpenRouterError
+
+if TYPE_CHECKING:
+    from .client import OpenRouter
+    from .types.models import Model
+
+__all__ = ["capabilities", "main", "make_client"]
+
+DEFAULT_CHAT_MODEL = "openai/gpt-4o-mini"
+SORTS = ("name", "price", "context")
+
+
+# the client ------------------------------------------------------------------------------
+def make_client(offline: bool = False) -> OpenRouter:
+    """The client every command uses: the real API when OPENROUTER_API_KEY is set, else the emulator.
+
+    Tests replace this function to hand the commands a client over an emulator they inspect.
+    """
+    from .client import OpenRouter
+
+    if offline or not os.environ.get("OPENROUTER_API_KEY"):
+        return OpenRouter(base_url="emulator://", app_name="openrouter-kit CLI")
+    return OpenRouter(app_name="openrouter-kit CLI")
+
+
+def open_client(args: argparse.Namespace, console: Console) -> OpenRouter:
+    """Make the client and say on stderr which backend answers, since that decides what is billed."""
+    client = make_client(offline=bool(getattr(args, "offline", False)))
+    if client.uses_emulator:
+        why = "--offline" if getattr(args, "offline", False) else "OPENROUTER_API_KEY is not set"
+        console.info(
+            f"openrouter-kit: {why}: using the in-process emulator "
+            "(offline, deterministic, nothing is billed)"
+        )
+    else:
+        console.info(f"openrouter-kit: using the OpenRouter API at {client.base_url}")
+    return client
+
+
+# models ------------------------------------------------------------------------------
+def capabilities(model: Model) -> list[str]:
+    """Short capability names for a model, from its supported parameters and modalities."""
+    params = set(model.supported_parameters)
+    inputs, outputs = set(model.input_modalities), set(model.output_modalities)
+    caps: list[str] = []
+    for name in ("embeddings", "rerank"):
+        if name in outputs:
+            caps.append(name)
+    if "tools" in params:
+        caps.append("tools")
+    if "structured_outputs" in params or "response_format" in params:
+        caps.append("json")
+    if "reasoning" in params or "include_reasoning" in params:
+        caps.append("reasoning")
+    if "image" in inputs:
+        caps.append("vision")
+    if "audio" in inputs:
+        caps.append("audio-in")
+    if "video" in inputs:
+        caps.append("video-in")
+    if "file" in inputs:
+        caps.append("files")
+    if "image" in outputs:
+        caps.append("image-out")
+    if "audio" in outputs:
+        caps.append("audio-out")
+    return caps
+
+
+def _price_key(price: Decimal | None) -> Decimal:
+    return Decimal("Infinity") if price is None or price < 0 else price
+
+
+def _prices(model: Model) -> tuple[Decimal | None, Decimal | None]:
+    """(input, output) USD per million tokens; None where a per-token price does not apply.
+
+    Embedding models produce no output tokens, and rerank models are billed per search
+    (their listed token prices are zero), so those cells show '-' rather than a false 'free'.
+    """
+    pricing = model.pricing
+    if pricing is None:
+        return None, None
+    prompt, completion = pricing.prompt_per_million, pricing.completion_per_million
+    outputs = model.output_modalities
+    if "rerank" in outputs:
+        return (prompt if prompt else None), None
+    if "embeddings" in outputs:
+        return prompt, None
+    return prompt, completion
+
+
+def filter_models(
+    models: Sequence[Model],
+    *,
+    search: str | None = None,
+    supports: Sequence[str] = (),
+    modalities: Sequence[str] = (),
+    max_price: Decimal | None = None,
+) -> list[Model]:
+    """The models matching every given filter (see `openrouter-kit models --help`)."""
+    out = []
+    needle = search.lower() if search else None
+    for model in models:
+        if needle and needle not in model.id.lower() and needle not in (model.name or "").lower():
+            continue
+        caps = set(capabilities(model))
+        if any(s not in model.supported_parameters and s not in caps for s in supports):
+            continue
+        both = set(model.input_modalities) | set(model.output_modalities)
+        if any(m not in both for m in modalities):
+            continue
+        if max_price is not None and _price_key(_prices(model)[0]) > max_price:
+            continue
+        out.append(model)
+    return out
+
+
+def sort_models(models: list[Model], by: str) -> list[Model]:
+    """Models sorted by 'name', 'price' (input then output, cheapest first) or 'context' (largest first)."""
+    if by == "price":
+        return sorted(models, key=lambda m: (*(_price_key(p) for p in _prices(m)), m.id))
+    if by == "context":
+        return sorted(models, key=lambda m: (-(m.context_length or 0), m.id))
+    return sorted(models, key=lambda m: m.id)
+
+
+def model_rows(models: Sequence[Model], console: Console) -> list[list[str]]:
+    """Table cells for models: id, context, input and output $/M tokens, capabilities."""
+    rows = []
+    for model in models:
+        prompt, completion = _prices(model)
+        cells = [format_price(prompt), format_price(completion)]
+        cells = [console.style(c, "green") if c == "free" else c for c in cells]
+        rows.append(
+            [model.id, format_context(model.context_length), *cells, " ".join(capabilities(model))]
+        )
+    return rows
+
+
+MODEL_HEADERS = ("MODEL", "CONTEXT", "IN $/M", "OUT $/M", "CAPABILITIES")
+MODEL_ALIGN = "lrrrl"
+
+
+def cmd_models(args: argparse.Namespace, console: Console) -> int:
+    """`openrouter-kit models`: the catalogue as a table, filtered and sorted."""
+    with open_client(args, console) as client, console.progress("fetching /models", transient=True):
+        listing = client.models.list(output_modalities="all")
+    matched = filter_models(
+        listing.data,
+        search=args.search,
+        supports=args.supports or (),
+        modalities=args.modality or (),
+        max_price=args.max_price,
+    )
+    shown = sort_models(matched, args.sort)
+    if args.limit is not None:
+        shown = shown[: args.limit]
+    if shown:
+        console.table(MODEL_HEADERS, model_rows(shown, console), align=MODEL_ALIGN)
+    console.print(
+        f"{len(shown)} of {len(listing.data)} models shown; prices in USD per million tokens"
+    )
+    return 0
+
+
+# chat --------------------------------------------------------------------------------
+def cmd_chat(args: argparse.Namespace, console: Console) -> int:
+    """`openrouter-kit chat`: stream one answer to stdout, then usage and cost to stderr."""
+    prompt = args.prompt
+    if prompt is None or prompt == "-":
+        prompt = sys.stdin.read()
+    if not prompt.strip():
+        console.error("the prompt is empty")
+        return 2
+    messages: list[dict[str, Any]] = []
+    if args.system:
+        messages.append({"role": "system", "content": args.system})
+    messages.append({"role": "user", "content": prompt})
+    params: dict[str, Any] = {}
+    if args.max_tokens is not None:
+        params["max_tokens"] = args.max_tokens
+    if args.temperature is not None:
+        params["temperature"] = args.temperature
+    with open_client(args, console) as client:
+        result = stream_chat(
+            client, console, model=args.model, messages=messages, label=args.model, **params
+        )
+    console.info(describe_usage(result))
+    return 0
+
+
+class ChatResult:
+    """What a streamed chat produced: the text, and the model, provider and usage of the last chunk."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.model: str | None = None
+        self.provider: str | None = None
+        self.usage: Any = None
+        self.finish_reason: str | None = None
+
+
+def stream_chat(
+    client: OpenRouter,
+    console: Console,
+    *,
+    model: str,
+    messages: Sequence[dict[str, Any]],
+    label: str | None = None,
+    indent: str = "",
+    **params: Any,
+) -> ChatResult:
+    """Stream a chat completion to stdout as it arrives (a spinner on stderr until the first chunk)."""
+    result = ChatResult()
+    line_start = True
+    with console.progress(f"waiting for {label or model}", transient=True):
+        stream = client.chat.completions.create(
+            model=model, messages=messages, stream=True, **params
+        )
+        chunks = iter(stream)
+        first = next(chunks, None)
+    with stream:
+        pending = [] if first is None else [first]
+        for chunk in _chain(pending, chunks):
+            result.model = chunk.model or result.model
+            result.provider = chunk.provider or result.provider
+            if chunk.usage is not None:
+                result.usage = chunk.usage
+            for choice in chunk.choices:
+                if choice.finish_reason:
+                    result.finish_reason = choice.finish_reason
+                text = choice.delta.content if choice.delta else None
+                if text:
+                    result.text += text
+                    if indent:
+                        text = text.replace("\n", "\n" + indent)
+                        if line_start:
+                            text = indent + text
+                    line_start = text.endswith("\n")
+                    console.write(text)
+    if not line_start or not result.text:
+        console.write("\n")
+    return result
+
+
+def _chain(first: list[Any], rest: Any) -> Any:
+    yield from first
+    yield from rest
+
+
+def describe_usage(result: ChatResult) -> str:
+    """One line: model, provider, tokens and cost of a streamed chat."""
+    parts = [f"model {result.model or '?'}"]
+    if result.provider:
+        parts[0] += f" via {result.provider}"
+    usage = result.usage
+    if usage is not None:
+        parts.append(
+            f"{usage.prompt_tokens or 0} prompt + {usage.completion_tokens or 0} completion tokens"
+        )
+        parts.append(f"cost {format_usd(usage.cost)}")
+    else:
+        parts.append("no usage reported")
+    return "; ".join(parts)
+
+
+# key ---------------------------------------------------------------------------------
+def cmd_key(args: argparse.Namespace, console: Console) -> int:
+    """`openrouter-kit key`: the current key's label, limits, usage and rate limit (GET /key)."""
+    with open_client(args, console) as client:
+        keys = getattr(client, "keys", None)
+        if keys is None or not hasattr(keys, "current"):
+            console.error(
+                "this version of openrouter-kit has no client.keys.current() (GET /key) yet"
+            )
+            return 2
+        with console.progress("fetching /key", transient=True):
+            info = keys.current()
+    data = getattr(info, "data", info)
+    rows = key_rows(data)
+    console.table(("FIELD", "VALUE"), rows)
+    return 0
+
+
+def _get(data: Any, name: str) -> Any:
+    if isinstance(data, dict):
+        return data.get(name)
+    return getattr(data, name, None)
+
+
+def key_rows(data: Any) -> list[list[str]]:
+    """Table rows for the GET /key object."""
+
+    def money(name: str) -> str:
+        value = _get(data, name)
+        return "-" if value is None else format_usd(Decimal(repr(float(value))))
+
+    limit = _get(data, "limit")
+    reset = _get(data, "limit_reset")
+    limit_text = "none" if limit is None else money("limit")
+    if limit is not None and reset:
+        limit_text += f" (resets {reset})"
+    remaining = "-" if _get(data, "limit_remaining") is None else money("limit_remaining")
+    rows = [
+        ["label", str(_get(data, "label") or "-")],
+        ["limit", limit_text],
+        ["limit remaining", remaining],
+        ["usage (all time)", money("usage")],
+        ["usage today", money("usage_daily")],
+        ["usage this week", money("usage_weekly")],
+        ["usage this month", money("usage_monthly")],
+        ["BYOK usage (all time)", money("byok_usage")],
+        ["free tier", _yes_no(_get(data, "is_free_tier"))],
+        ["management key", _yes_no(_get(data, "is_management_key"))],
+        ["expires", str(_get(data, "expires_at") or "never")],
+    ]
+    rate = _get(data, "rate_limit")
+    if rate is not None:
+        requests, interval = _get(rate, "requests"), _get(rate, "interval")
+        if requests is not None and interval:
+            text = "unlimited" if requests == -1 else f"{requests} requests per {interval}"
+            rows.append(["rate limit", text])
+    return rows
+
+
+def _yes_no(value: Any) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
+# emulator ----------------------------------------------------------------------------
+def cmd_emulator(args: argparse.Namespace, console: Console) -> int:
+    """`openrouter-kit emulator`: serve the emulator over HTTP so any OpenRouter client can use it."""
+    from .emulator import Emulator, create_app
+    from .emulator.asgi import EmulatedDisconnect
+
+    emulator = Emulator(seed=args.seed, credits=args.credits)
+    app = create_app(emulator)
+
+    def ready(host: str, port: int) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        base = f"http://{shown}:{port}/api/v1"
+        console.info(f"openrouter-kit emulator listening on {base} (Ctrl+C to stop)")
+        console.info(f'  use it with: OpenRouter(base_url="{base}", api_key="any-key")')
+        console.info(
+            f"  management key (for /keys, /guardrails, /credits): {emulator.management_key}"
+        )
+
+    if args.server == "uvicorn":
+        try:
+            import uvicorn
+        except ImportError:
+            console.error("--server uvicorn needs uvicorn: pip install uvicorn")
+            return 2
+        ready(args.host, args.port)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        return 0
+    from ._serve import serve
+
+    try:
+        serve(app, args.host, args.port, on_ready=ready, quiet_exceptions=(EmulatedDisconnect,))
+    except OSError as exc:
+        console.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+        return 1
+    return 0
+
+
+# demo --------------------------------------------------------------------------------
+def cmd_demo(args: argparse.Namespace, console: Console) -> int:
+    """`openrouter-kit demo`: the library end to end (see openrouter_kit.demo)."""
+    from . import demo
+
+    if args.list:
+        rows = [
+            [s.name, s.title, ", ".join(s.requires.values()) or "-"]
+            for s in demo.ordered_sections()
+        ]
+        console.table(("SECTION", "TITLE", "NEEDS"), rows)
+        return 0
+    only = _names(args.only)
+    skip = _names(args.skip)
+    unknown = sorted((set(only or ()) | set(skip or ())) - set(demo.SECTIONS))
+    if unknown:
+        console.error(f"unknown demo section(s): {', '.join(unknown)} (see --list)")
+        return 2
+    with open_client(args, console) as client:
+        ctx = demo.DemoContext(
+            client=client, console=console, question=args.question, top_k=args.top_k
+        )
+        return demo.run_demo(ctx, only=only, skip=skip)
+
+
+def _names(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+# the parser --------------------------------------------------------------------------
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative number, got {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0-65535 (0 picks a free one), got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `openrouter-kit` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="openrouter-kit",
+        description="OpenRouter from the command line. Without OPENROUTER_API_KEY every "
+        "command runs offline against the built-in emulator.",
+    )
+    parser.add_argument("--version", action="version", version=f"openrouter-kit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    client_opts = argparse.ArgumentParser(add_help=False)
+    client_opts.add_argument(
+        "--offline",
+        action="store_true",
+        help="use the in-process emulator even when OPENROUTER_API_KEY is set",
+    )
+
+    p = sub.add_parser(
+        "emulator",
+        help="serve the offline OpenRouter emulator over HTTP",
+        description="Serve the emulator's API under /api/v1 for curl, the openai SDK or any "
+        "OpenRouter client. Any bearer key is accepted as the account's standard key.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=_port, default=8080, help="port (default 8080; 0 = any free)")
+    p.add_argument("--seed", type=int, default=0, help="seed for ids and keys (default 0)")
+    p.add_argument("--credits", type=float, default=100.0, help="account credits in USD")
+    p.add_argument(
+        "--server",
+        choices=("builtin", "uvicorn"),
+        default="builtin",
+        help="HTTP server: the built-in stdlib one (default) or uvicorn if installed",
+    )
+    p.set_defaults(handler=cmd_emulator)
+
+    p = sub.add_parser(
+        "models",
+        parents=[client_opts],
+        help="list models with prices and capabilities",
+        description="The model catalogue as a table: prices in USD per million tokens.",
+    )
+    p.add_argument("--search", "-s", help="text in the model id or name")
+    p.add_argument(
+        "--supports",
+        action="append",
+        metavar="PARAM",
+        help="a supported parameter or capability, e.g. tools, response_format, reasoning, "
+        "vision (repeatable: all must match)",
+    )
+    p.add_argument(
+        "--modality",
+        action="append",
+        metavar="MODALITY",
+        help="an input or output modality: text, image, audio, video, file, embeddings, rerank "
+        "(repeatable)",
+    )
+    p.add_argument(
+        "--max-price",
+        type=_decimal,
+        metavar="USD",
+        help="highest input price in USD per million tokens",
+    )
+    p.add_argument("--sort", choices=SORTS, default="name", help="order (default name)")
+    p.add_argument("--limit", "-n", type=int, metavar="N", help="show at most N models")
+    p.set_defaults(handler=cmd_models)
+
+    p = sub.add_parser(
+        "chat",
+        parents=[client_opts],
+        help="stream an answer to a prompt, then print usage and cost",
+        description="Stream one chat answer to stdout; usage and cost go to stderr.",
+    )
+    p.add_argument("prompt", nargs="?", help="the prompt ('-' or nothing: read stdin)")
+    p.add_argument(
+        "--model", "-m", default=DEFAULT_CHAT_MODEL, help=f"default {DEFAULT_CHAT_MODEL}"
+    )
+    p.add_argument("--system", help="a system message")
+    p.add_argument("--max-tokens", type=int, metavar="N")
+    p.add_argument("--temperature", type=float)
+    p.set_defaults(handler=cmd_chat)
+
+    p = sub.add_parser(
+        "key",
+        parents=[client_opts],
+        help="show the current key's limits and usage",
+        description="The current API key's limit, remaining credit and usage (GET /key).",
+    )
+    p.set_defaults(handler=cmd_key)
+
+    p = sub.add_parser(
+        "demo",
+        parents=[client_opts],
+        help="run the end-to-end demo (model choice, streaming, RAG, cost)",
+        description="Pick a model, stream an answer, embed a bundled corpus, retrieve, rerank, "
+        "answer from the retrieved context, and print what everything cost.",
+    )
+    p.add_argument("--question", help="the question for the retrieval part")
+    p.add_argument("--top-k", type=int, default=4, metavar="K", help="passages to retrieve (4)")
+    p.add_argument("--only", metavar="SECTIONS", help="comma-separated sections to run")
+    p.add_argument("--skip", metavar="SECTIONS", help="comma-separated sections to leave out")
+    p.add_argument("--list", action="store_true", help="list the sections and exit")
+    p.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (the console script exits with it)."""
+    args = build_parser().parse_args(argv)
+    console = Console()
+    handler: Callable[[argparse.Namespace, Console], int] = args.handler
+    try:
+        return handler(args, console)
+    except KeyboardInterrupt:
+        console.error("interrupted")
+        return 130
+    except OpenRouterError as exc:
+        console.error(str(exc))
+        return 1
+    except BrokenPipeError:
+        # stdout closed early (e.g. `| head`): stop quietly, without a second error at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
