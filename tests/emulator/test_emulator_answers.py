@@ -562,3 +562,22 @@ async def test_async_client_streams(emulator: Emulator) -> None:
         lines = [line async for line in r.aiter_lines() if line.startswith("data: ")]
     assert lines[-1] == "data: [DONE]"
     assert json.loads(lines[-2][6:])["usage"]["total_tokens"] > 0
+
+
+def test_image_output_models_return_png_images(client: httpx.Client) -> None:
+    body = {
+        "model": "google/gemini-2.5-flash-image",
+        "messages": [{"role": "user", "content": "Draw a red fox"}],
+        "modalities": ["image", "text"],
+    }
+    answer = _ask(client, **body)
+    image = answer["choices"][0]["message"]["images"][0]
+    assert image["type"] == "image_url"
+    url = image["image_url"]["url"]
+    assert url.startswith("data:image/png;base64,")
+    assert base64.b64decode(url.split(",", 1)[1]).startswith(b"\x89PNG\r\n\x1a\n")
+    assert answer["usage"]["completion_tokens_details"]["image_tokens"] > 0
+    assert "images" not in _ask(client, messages=body["messages"])["choices"][0]["message"]
+    with client.stream("POST", "/chat/completions", json={**body, "stream": True}) as r:
+        chunks = sse_payloads(r.read().decode())
+    assert any(c["choices"] and c["choices"][0]["delta"].get("images") for c in chunks)

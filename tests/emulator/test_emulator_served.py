@@ -134,9 +134,12 @@ def test_served_stream_drop_and_catalogue(served: tuple[str, Emulator]) -> None:
             "messages": [{"role": "user", "content": "hi"}],
             "stream": True,
         }
-        with pytest.raises(httpx.RemoteProtocolError), c.stream(
-            "POST", "/chat/completions", json=body, headers={"x-emulator-fault": "drop_after=1"}
-        ) as r:
+        with (
+            pytest.raises(httpx.RemoteProtocolError),
+            c.stream(
+                "POST", "/chat/completions", json=body, headers={"x-emulator-fault": "drop_after=1"}
+            ) as r,
+        ):
             r.read()
         with c.stream("POST", "/chat/completions", json=body) as r:
             assert r.headers["content-type"] == "text/event-stream"

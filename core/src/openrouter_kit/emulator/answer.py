@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema as schema_fill
+from .images import data_url
 from .tokens import truncate_to_tokens
 
 
@@ -40,6 +41,7 @@ class Conversation:
     json_schema: dict[str, Any] | None = None
     json_object: bool = False
     reasoning: bool = False
+    images: bool = False
     max_tokens: int | None = None
     stop: list[str] = field(default_factory=list)
 
@@ -57,6 +59,7 @@ class Answer:
     tool_calls: list[ToolCall] = field(default_factory=list)
     reasoning: str | None = None
     finish: str = "stop"  # stop | tool_calls | length
+    images: list[str] = field(default_factory=list)  # data: URLs for image-output models
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -318,7 +321,8 @@ def compose(conv: Conversation, model_name: str, call_id: Any) -> Answer:
         cut = truncate_to_tokens(text, conv.max_tokens)
         if cut != text:
             text, finish = cut, "length"
-    return Answer(text, [], reasoning, finish)
+    images = [data_url(user_text)] if conv.images else []
+    return Answer(text, [], reasoning, finish, images)
 
 
 def _fallback(question: str, model_name: str) -> str:

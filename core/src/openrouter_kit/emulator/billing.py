@@ -18,6 +18,7 @@ class Usage:
     reasoning_tokens: int
     prompt_cost: float
     completion_cost: float
+    image_tokens: int = 0
 
     @classmethod
     def priced(cls, endpoint: Endpoint, prompt: int, completion: int, reasoning: int) -> Usage:
@@ -58,7 +59,7 @@ class Usage:
             },
             "completion_tokens_details": {
                 "reasoning_tokens": self.reasoning_tokens,
-                "image_tokens": 0,
+                "image_tokens": self.image_tokens,
                 "audio_tokens": 0,
             },
         }

@@ -98,7 +98,12 @@ def parse(body: dict[str, Any], model: Model) -> tuple[Conversation, bool]:
     stops = [stop] if isinstance(stop, str) else [s for s in stop or [] if isinstance(s, str)]
     max_tokens = body.get("max_completion_tokens") or body.get("max_tokens")
     reasoning, show = wants_reasoning(model, body)
+    modalities = body.get("modalities")
+    images = "image" in model.output_modalities and (
+        not isinstance(modalities, list) or "image" in modalities
+    )
     conv = Conversation(
+        images=images,
         turns=turns,
         tools=tools,
         tool_choice=_tool_choice(body.get("tool_choice")),
@@ -137,6 +142,13 @@ def _tool_calls(job: Job) -> list[dict[str, Any]]:
     ]
 
 
+def _images(job: Job) -> list[dict[str, Any]]:
+    return [
+        {"type": "image_url", "image_url": {"url": url}, "index": i}
+        for i, url in enumerate(job.answer.images)
+    ]
+
+
 def render(job: Job) -> dict[str, Any]:
     """The non-streaming ``chat.completion`` object."""
     answer = job.answer
@@ -150,6 +162,8 @@ def render(job: Job) -> dict[str, Any]:
         message["reasoning_details"] = _details(job, answer.reasoning)
     if answer.tool_calls:
         message["tool_calls"] = _tool_calls(job)
+    if answer.images:
+        message["images"] = _images(job)
     return {
         "id": job.gen_id,
         "provider": job.endpoint.provider,
@@ -222,6 +236,8 @@ def chunks(job: Job) -> Iterator[dict[str, Any]]:
     else:
         for piece in stream_pieces(answer.text):
             yield chunk({"content": piece})
+    if answer.images:
+        yield chunk({"images": _images(job)})
     yield chunk({}, answer.finish)
     yield {**base, "choices": [], "usage": job.usage.chat()}
 

@@ -14,6 +14,7 @@ import math
 import re
 import struct
 import zlib
+from functools import lru_cache
 from typing import Any
 
 from .catalogue import Model
@@ -69,8 +70,17 @@ def _features(text: str) -> list[tuple[str, float]]:
     return feats
 
 
+@lru_cache(maxsize=4096)
+def _embed_cached(text: str, dims: int) -> tuple[float, ...]:
+    return tuple(_embed(text, dims))
+
+
 def embed(text: str, dims: int) -> list[float]:
     """The unit vector of ``text`` with ``dims`` dimensions (all zeros only for empty text)."""
+    return list(_embed_cached(text, dims))
+
+
+def _embed(text: str, dims: int) -> list[float]:
     vec = [0.0] * dims
     for feature, weight in _features(text):
         h = zlib.crc32(feature.encode())

@@ -12,6 +12,7 @@ from .answer import Answer, Conversation, compose
 from .billing import Usage
 from .catalogue import Endpoint, Model
 from .ids import IdFactory
+from .images import IMAGE_TOKENS
 from .tokens import MESSAGE_OVERHEAD, REPLY_PRIMER, count_tokens
 
 _GOOGLE = {"Google", "Google AI Studio"}
@@ -90,7 +91,9 @@ def run(
         count_tokens(c.name) + count_tokens(c.arguments) for c in answer.tool_calls
     )
     reasoning = count_tokens(answer.reasoning) if answer.reasoning else 0
-    usage = Usage.priced(endpoint, prompt_tokens(conv), completion + reasoning, reasoning)
+    images = IMAGE_TOKENS * len(answer.images)
+    usage = Usage.priced(endpoint, prompt_tokens(conv), completion + reasoning + images, reasoning)
+    usage.image_tokens = images
     return Job(
         gen_id=ids.generation(kind),
         created=ids.now(),

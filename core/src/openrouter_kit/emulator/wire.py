@@ -6,7 +6,7 @@ Kept free of httpx and ASGI so the handler can be driven and tested on its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,8 +25,17 @@ BASE_HEADERS: tuple[tuple[str, str], ...] = (
 )
 
 
+_orjson_dumps: Callable[[Any], bytes] | None
+try:  # the optional "fast" extra; same compact UTF-8 output, several times faster on floats
+    from orjson import dumps as _orjson_dumps
+except ImportError:  # pragma: no cover - exercised when orjson is absent
+    _orjson_dumps = None
+
+
 def dumps(value: Any) -> bytes:
     """Compact JSON bytes, the way OpenRouter writes them (no spaces, UTF-8)."""
+    if _orjson_dumps is not None:
+        return _orjson_dumps(value)
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
