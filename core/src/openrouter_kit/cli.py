@@ -28,6 +28,7 @@ from .errors import OpenRouterError
 
 if TYPE_CHECKING:
     from .client import OpenRouter
+    from .types.keys import CurrentKey
     from .types.models import Model
 
 __all__ = ["capabilities", "main", "make_client"]
@@ -293,63 +294,42 @@ def describe_usage(result: ChatResult) -> str:
 # key ---------------------------------------------------------------------------------
 def cmd_key(args: argparse.Namespace, console: Console) -> int:
     """`openrouter-kit key`: the current key's label, limits, usage and rate limit (GET /key)."""
-    with open_client(args, console) as client:
-        keys = getattr(client, "keys", None)
-        if keys is None or not hasattr(keys, "current"):
-            console.error(
-                "this version of openrouter-kit has no client.keys.current() (GET /key) yet"
-            )
-            return 2
-        with console.progress("fetching /key", transient=True):
-            info = keys.current()
-    data = getattr(info, "data", info)
-    rows = key_rows(data)
-    console.table(("FIELD", "VALUE"), rows)
+    with open_client(args, console) as client, console.progress("fetching /key", transient=True):
+        info = client.keys.current()
+    console.table(("FIELD", "VALUE"), key_rows(info.data))
     return 0
 
 
-def _get(data: Any, name: str) -> Any:
-    if isinstance(data, dict):
-        return data.get(name)
-    return getattr(data, name, None)
+def key_rows(key: CurrentKey) -> list[list[str]]:
+    """Table rows for the GET /key object: what the key may spend, and what it has spent."""
 
+    def money(value: float | None) -> str:
+        return "-" if value is None else format_usd(value)
 
-def key_rows(data: Any) -> list[list[str]]:
-    """Table rows for the GET /key object."""
-
-    def money(name: str) -> str:
-        value = _get(data, name)
-        return "-" if value is None else format_usd(Decimal(repr(float(value))))
-
-    limit = _get(data, "limit")
-    reset = _get(data, "limit_reset")
-    limit_text = "none" if limit is None else money("limit")
-    if limit is not None and reset:
-        limit_text += f" (resets {reset})"
-    remaining = "-" if _get(data, "limit_remaining") is None else money("limit_remaining")
+    limit = "none" if key.limit is None else money(key.limit)
+    if key.limit is not None and key.limit_reset:
+        limit += f" (resets {key.limit_reset})"
     rows = [
-        ["label", str(_get(data, "label") or "-")],
-        ["limit", limit_text],
-        ["limit remaining", remaining],
-        ["usage (all time)", money("usage")],
-        ["usage today", money("usage_daily")],
-        ["usage this week", money("usage_weekly")],
-        ["usage this month", money("usage_monthly")],
-        ["BYOK usage (all time)", money("byok_usage")],
-        ["free tier", _yes_no(_get(data, "is_free_tier"))],
-        ["management key", _yes_no(_get(data, "is_management_key"))],
-        ["expires", str(_get(data, "expires_at") or "never")],
+        ["label", key.label or "-"],
+        ["limit", limit],
+        ["limit remaining", money(key.limit_remaining)],
+        ["usage (all time)", money(key.usage)],
+        ["usage today", money(key.usage_daily)],
+        ["usage this week", money(key.usage_weekly)],
+        ["usage this month", money(key.usage_monthly)],
+        ["BYOK usage (all time)", money(key.byok_usage)],
+        ["free tier", _yes_no(key.is_free_tier)],
+        ["management key", _yes_no(key.is_management_key)],
+        ["expires", key.expires_at.isoformat() if key.expires_at else "never"],
     ]
-    rate = _get(data, "rate_limit")
-    if rate is not None:
-        requests, interval = _get(rate, "requests"), _get(rate, "interval")
-        if requests is not None and interval:
-            text = "unlimited" if requests == -1 else f"{requests} requests per {interval}"
-            rows.append(["rate limit", text])
+    rate = key.rate_limit
+    if rate is not None and rate.requests is not None and rate.interval:
+        per = "unlimited" if rate.requests < 0 else f"{rate.requests} requests per {rate.interval}"
+        rows.append(["rate limit", per])
     return rows
 
 
-def _yes_no(value: Any) -> str:
+def _yes_no(value: bool | None) -> str:
     return "-" if value is None else ("yes" if value else "no")
 
 
