@@ -581,3 +581,10 @@ def test_image_output_models_return_png_images(client: httpx.Client) -> None:
     with client.stream("POST", "/chat/completions", json={**body, "stream": True}) as r:
         chunks = sse_payloads(r.read().decode())
     assert any(c["choices"] and c["choices"][0]["delta"].get("images") for c in chunks)
+
+
+def test_cors_preflight(emulator: Emulator) -> None:
+    response = emulator.handle(EmulatorRequest("OPTIONS", "/api/v1/chat/completions"))
+    assert response.status == 204
+    assert response.header("access-control-allow-origin") == "*"
+    assert response.header("x-openrouter-kit-emulator") == "1"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from . import schema as schema_fill
@@ -147,10 +148,17 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in words(text) if w not in _STOPWORDS and len(w) > 1}
+def content_words(text: str) -> frozenset[str]:
+    """Stemmed non-stop words of ``text`` (cached: RAG contexts repeat across requests)."""
+    return _content_words(text) if len(text) < 2000 else _content_words.__wrapped__(text)
 
 
+@lru_cache(maxsize=8192)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in words(text) if w not in _STOPWORDS and len(w) > 1)
+
+
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ies", "es", "ed", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):

@@ -162,6 +162,17 @@ class Emulator:
     def handle(self, request: EmulatorRequest) -> EmulatorResponse:
         """Answer one request. Never raises for API-level problems: they become error bodies."""
         path = _normalise(request.path)
+        if request.method.upper() == "OPTIONS":  # CORS preflight, as browsers send it
+            return EmulatorResponse(
+                204,
+                headers_with(
+                    "text/plain",
+                    [
+                        ("access-control-allow-methods", "GET, POST, PATCH, DELETE, OPTIONS"),
+                        ("access-control-allow-headers", "*"),
+                    ],
+                ),
+            )
         user_id: str | None = None
         try:
             fault = self._take_fault(request, path)

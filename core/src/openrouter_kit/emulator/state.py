@@ -219,6 +219,8 @@ class Account:
     Thread-safe: the ASGI face can call into it from several requests at once.
     """
 
+    max_generations = 10_000  # oldest generation records are forgotten beyond this
+
     def __init__(self, ids: IdFactory, credits: float = 100.0) -> None:
         self.ids = ids
         self.lock = threading.RLock()
@@ -342,6 +344,8 @@ class Account:
         cost = float(generation.get("total_cost") or 0.0)
         with self.lock:
             self.generations[generation["id"]] = Generation(generation)
+            if len(self.generations) > self.max_generations:
+                del self.generations[next(iter(self.generations))]
             self.total_usage += cost
             if key is not None:
                 key.usage += cost
