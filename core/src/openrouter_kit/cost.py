@@ -1,0 +1,781 @@
+"""Cost tracking and budgets, from what OpenRouter says each call cost.
+
+`CostTracker` adds up `usage.cost` (USD, as OpenRouter bills it, not a local price table)
+and token counts per model and per provider, across sync and async clients and streams.
+When a response carries no cost it asks GET /generation for the generation's `total_cost`.
+`Budget(limit_usd)` is a tracker that also refuses, before anything is sent, a call whose
+worst case (estimated prompt tokens plus `max_tokens`, at the prices of the endpoints the
+call may be routed to) would exceed what remains of the limit.
+
+Both attach through the client's request hooks (`tracker.attach(client)`, or
+`client.hooks.append(tracker)`), so they see every call made through the client, including
+calls made by the LangChain and LlamaIndex adapters built on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from .errors import OpenRouterError
+from .selector import (
+    AsyncModelSelector,
+    ModelSelector,
+    _field,
+    estimate_prompt_tokens,
+)
+from .types.models import ModelEndpoint, Pricing
+
+__all__ = [
+    "Budget",
+    "BudgetExceededError",
+    "BudgetPricingError",
+    "CallCost",
+    "CostTracker",
+    "Totals",
+    "WorstCase",
+    "track_cost",
+]
+
+TRACKED_ENDPOINTS = frozenset(
+    {
+        "chat.completions.create",
+        "responses.create",
+        "messages.create",
+        "embeddings.create",
+        "rerank.create",
+    }
+)
+"""Endpoints that generate (and bill) something; every other call is ignored."""
+
+MILLION = Decimal(1_000_000)
+
+
+def _usd(value: Decimal | float | None) -> str:
+    if value is None:
+        return "?"
+    value = Decimal(str(value))
+    if value == 0:
+        return "$0"
+    if abs(value) >= 1:
+        return f"${value:,.4f}"
+    return f"${value:.8f}".rstrip("0")
+
+
+class BudgetExceededError(OpenRouterError):
+    """A Budget refused a call before sending it: its worst case exceeds what remains.
+
+    `limit_usd`, `spent_usd`, `remaining_usd` and `worst_case_usd` are Decimal USD;
+    `prompt_tokens` (estimated) and `max_tokens` are the token counts of the worst case,
+    priced at `prompt_price` / `completion_price` (USD per million) of `model` on `provider`.
+    """
+
+    def __init__(
+        self,
+        *,
+        limit_usd: Decimal,
+        spent_usd: Decimal,
+        worst_case_usd: Decimal,
+        model: str | None,
+        provider: str | None,
+        prompt_tokens: int,
+        max_tokens: int,
+        prompt_price: Decimal | None,
+        completion_price: Decimal | None,
+        max_tokens_given: bool,
+    ) -> None:
+        self.limit_usd = limit_usd
+        self.spent_usd = spent_usd
+        self.remaining_usd = max(Decimal(0), limit_usd - spent_usd)
+        self.worst_case_usd = worst_case_usd
+        self.model = model
+        self.provider = provider
+        self.prompt_tokens = prompt_tokens
+        self.max_tokens = max_tokens
+        self.prompt_price = prompt_price
+        self.completion_price = completion_price
+        where = f"{model} via {provider}" if provider else str(model)
+        completion = (
+            f"{max_tokens:,} max_tokens"
+            if max_tokens_given
+            else f"{max_tokens:,} completion tokens (no max_tokens: the endpoint's maximum)"
+        )
+        hint = "set max_tokens lower" if max_tokens_given else "set max_tokens"
+        super().__init__(
+            f"Budget refused the call before sending: worst case {_usd(worst_case_usd)} "
+            f"(~{prompt_tokens:,} prompt tokens at {_usd(prompt_price)}/M + {completion} at "
+            f"{_usd(completion_price)}/M on {where}) exceeds the {_usd(self.remaining_usd)} "
+            f"that remains of the {_usd(limit_usd)} limit (spent {_usd(spent_usd)}). "
+            f"To proceed: {hint}, shorten the prompt, pick a cheaper model, or raise the limit."
+        )
+
+
+class BudgetPricingError(OpenRouterError):
+    """A Budget could not price a call (its model's prices are not in the loaded catalogue)."""
+
+
+@dataclass(frozen=True)
+class CallCost:
+    """What one call cost and used. `source` says where the cost came from:
+    "usage" (the response), "generation" (GET /generation) or "pending" (not known yet)."""
+
+    endpoint: str
+    model: str | None
+    provider: str | None
+    generation_id: str | None
+    cost: Decimal | None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    reasoning_tokens: int = 0
+    cached_tokens: int = 0
+    streamed: bool = False
+    source: Literal["usage", "generation", "pending"] = "usage"
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass
+class Totals:
+    """Sums over calls: USD cost (exact Decimal), requests and tokens."""
+
+    cost: Decimal = Decimal(0)
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    reasoning_tokens: int = 0
+    cached_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def cost_usd(self) -> float:
+        return float(self.cost)
+
+    def add(self, call: CallCost) -> None:
+        self.cost += call.cost or Decimal(0)
+        self.requests += 1
+        self.prompt_tokens += call.prompt_tokens
+        self.completion_tokens += call.completion_tokens
+        self.reasoning_tokens += call.reasoning_tokens
+        self.cached_tokens += call.cached_tokens
+
+
+def _int(value: Any) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+def _find_usage(obj: Any) -> Any:
+    """The usage object of a result or event: `.usage`, or inside `.response` / `.message`."""
+    usage = _field(obj, "usage")
+    if usage is not None:
+        return usage
+    for inner in ("response", "message"):
+        nested = _field(obj, inner)
+        if nested is not None and not isinstance(nested, str):
+            usage = _field(nested, "usage")
+            if usage is not None:
+                return usage
+    return None
+
+
+def _identity(obj: Any) -> tuple[str | None, str | None, str | None]:
+    """(generation id, model, provider) of a result or event, where it names them."""
+    gen_id, model, provider = _field(obj, "id"), _field(obj, "model"), _field(obj, "provider")
+    for inner in ("response", "message"):
+        nested = _field(obj, inner)
+        if nested is not None and not isinstance(nested, str):
+            gen_id = gen_id or _field(nested, "id")
+            model = model or _field(nested, "model")
+            provider = provider or _field(nested, "provider")
+    return (
+        gen_id if isinstance(gen_id, str) else None,
+        model if isinstance(model, str) else None,
+        provider if isinstance(provider, str) else None,
+    )
+
+
+def _call_cost(
+    endpoint: str,
+    body: Mapping[str, Any] | None,
+    usage: Any,
+    identity: tuple[str | None, str | None, str | None],
+    streamed: bool,
+) -> CallCost:
+    gen_id, model, provider = identity
+    if model is None and body is not None and isinstance(body.get("model"), str):
+        model = body["model"]
+    cost = _field(usage, "cost")
+    prompt = _field(usage, "prompt_tokens")
+    if prompt is None:
+        prompt = _field(usage, "input_tokens")
+    completion = _field(usage, "completion_tokens")
+    if completion is None:
+        completion = _field(usage, "output_tokens")
+    details = _field(usage, "completion_tokens_details") or _field(usage, "output_tokens_details")
+    prompt_details = _field(usage, "prompt_tokens_details") or _field(usage, "input_tokens_details")
+    cached = _field(prompt_details, "cached_tokens") or _field(usage, "cache_read_input_tokens")
+    return CallCost(
+        endpoint=endpoint,
+        model=model,
+        provider=provider,
+        generation_id=gen_id,
+        cost=None if cost is None else Decimal(str(cost)),
+        prompt_tokens=_int(prompt),
+        completion_tokens=_int(completion),
+        reasoning_tokens=_int(_field(details, "reasoning_tokens")),
+        cached_tokens=_int(cached),
+        streamed=streamed,
+        source="usage" if cost is not None else "pending",
+    )
+
+
+class _ClientHook:
+    """The hook a tracker puts on one client, so that lookups use that client."""
+
+    def __init__(self, tracker: CostTracker, client: Any) -> None:
+        self.tracker = tracker
+        self.client = client
+
+    def before_request(self, endpoint: str, body: Mapping[str, Any] | None) -> None:
+        self.tracker.before_request(endpoint, body)
+
+    def after_response(self, endpoint: str, body: Mapping[str, Any] | None, result: Any) -> None:
+        self.tracker._after(endpoint, body, result, self.client)
+
+    def after_stream(
+        self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any]
+    ) -> None:
+        self.tracker._after_stream(endpoint, body, events, self.client)
+
+
+def _is_async_client(client: Any) -> bool:
+    return asyncio.iscoroutinefunction(getattr(client, "_request", None))
+
+
+class CostTracker:
+    """Adds up what calls cost (OpenRouter's `usage.cost`) and used, per model and provider.
+
+        tracker = CostTracker().attach(client)     # or: with CostTracker(client) as tracker:
+        client.chat.completions.create(...)
+        tracker.total_cost, tracker.by_model["openai/gpt-4o-mini"].cost
+
+    Works for OpenRouter and AsyncOpenRouter, plain calls and streams (the stream is counted
+    when it ends). A response without `usage.cost` is looked up with GET /generation: at
+    once for a sync client, in a background task for an async one (`await
+    tracker.aresolve_pending()` waits for those); lookups that fail stay in `pending` and
+    `resolve_pending()` retries them. Thread-safe.
+    """
+
+    def __init__(self, client: Any = None, *, lookup_missing: bool = True) -> None:
+        self.lookup_missing = lookup_missing
+        self._lock = threading.RLock()
+        self._calls: list[CallCost] = []
+        self._hooks: list[tuple[Any, _ClientHook]] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        if client is not None:
+            self.attach(client)
+
+    # attaching -----------------------------------------------------------------------------
+    def attach(self, client: Any) -> CostTracker:
+        """Start tracking every call made through `client` (returns the tracker)."""
+        hook = _ClientHook(self, client)
+        client.hooks.append(hook)
+        with self._lock:
+            self._hooks.append((client, hook))
+        return self
+
+    def detach(self, client: Any = None) -> None:
+        """Stop tracking `client` (all attached clients when None). Totals are kept."""
+        with self._lock:
+            keep = []
+            for attached, hook in self._hooks:
+                if client is None or attached is client:
+                    with contextlib.suppress(ValueError):
+                        attached.hooks.remove(hook)
+                else:
+                    keep.append((attached, hook))
+            self._hooks = keep
+
+    def __enter__(self) -> CostTracker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.detach()
+
+    # hook methods (also usable by appending the tracker itself to client.hooks) ----------------
+    def before_request(self, endpoint: str, body: Mapping[str, Any] | None) -> None:
+        """Trackers allow every call; Budget overrides this to refuse over-budget ones."""
+
+    def after_response(self, endpoint: str, body: Mapping[str, Any] | None, result: Any) -> None:
+        self._after(endpoint, body, result, None)
+
+    def after_stream(
+        self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any]
+    ) -> None:
+        self._after_stream(endpoint, body, events, None)
+
+    def _after(
+        self, endpoint: str, body: Mapping[str, Any] | None, result: Any, client: Any
+    ) -> None:
+        if endpoint not in TRACKED_ENDPOINTS:
+            return
+        call = _call_cost(endpoint, body, _find_usage(result), _identity(result), False)
+        self._record(call, client)
+
+    def _after_stream(
+        self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any], client: Any
+    ) -> None:
+        if endpoint not in TRACKED_ENDPOINTS:
+            return
+        usage = None
+        gen_id = model = provider = None
+        for event in events:
+            found = _find_usage(event)
+            if found is not None:
+                usage = found
+            eid, emodel, eprovider = _identity(event)
+            gen_id = gen_id or eid
+            model = model or emodel
+            provider = provider or eprovider
+        call = _call_cost(endpoint, body, usage, (gen_id, model, provider), True)
+        self._record(call, client)
+
+    # recording -----------------------------------------------------------------------------
+    def _record(self, call: CallCost, client: Any) -> None:
+        with self._lock:
+            index = len(self._calls)
+            self._calls.append(call)
+        if call.cost is None and self.lookup_missing and call.generation_id and client is not None:
+            if _is_async_client(client):
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:
+                    return
+                task = loop.create_task(self._alookup(client, index))
+                with self._lock:
+                    self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            else:
+                self._lookup(client, index)
+
+    def record(self, call: CallCost) -> None:
+        """Add a call measured elsewhere (e.g. by a framework callback)."""
+        with self._lock:
+            self._calls.append(call)
+
+    def _apply_generation(self, index: int, generation: Any) -> None:
+        data = _field(generation, "data", generation)
+        cost = _field(data, "total_cost")
+        if cost is None:
+            cost = _field(data, "usage")
+        if cost is None:
+            return
+        with self._lock:
+            old = self._calls[index]
+            self._calls[index] = CallCost(
+                endpoint=old.endpoint,
+                model=old.model or _field(data, "model"),
+                provider=old.provider or _field(data, "provider_name"),
+                generation_id=old.generation_id,
+                cost=Decimal(str(cost)),
+                prompt_tokens=old.prompt_tokens or _int(_field(data, "tokens_prompt")),
+                completion_tokens=old.completion_tokens or _int(_field(data, "tokens_completion")),
+                reasoning_tokens=old.reasoning_tokens
+                or _int(_field(data, "native_tokens_reasoning")),
+                cached_tokens=old.cached_tokens or _int(_field(data, "native_tokens_cached")),
+                streamed=old.streamed,
+                source="generation",
+            )
+
+    def _lookup(self, client: Any, index: int) -> None:
+        gen_id = self._calls[index].generation_id
+        try:
+            generation = client.generations.get(gen_id)
+        except OpenRouterError:
+            return  # stays pending; resolve_pending() retries
+        self._apply_generation(index, generation)
+
+    async def _alookup(self, client: Any, index: int) -> None:
+        gen_id = self._calls[index].generation_id
+        try:
+            generation = await client.generations.get(gen_id)
+        except OpenRouterError:
+            return
+        self._apply_generation(index, generation)
+
+    def _pending_indexes(self) -> list[int]:
+        with self._lock:
+            return [i for i, c in enumerate(self._calls) if c.cost is None and c.generation_id]
+
+    def resolve_pending(self, client: Any = None) -> int:
+        """Look up (GET /generation) the cost of calls still pending; returns how many remain."""
+        client = client or next((c for c, _ in self._hooks if not _is_async_client(c)), None)
+        if client is None:
+            return len(self._pending_indexes())
+        for index in self._pending_indexes():
+            self._lookup(client, index)
+        return len(self._pending_indexes())
+
+    async def aresolve_pending(self, client: Any = None) -> int:
+        """Wait for background lookups, then retry those still pending; returns how many remain."""
+        with self._lock:
+            tasks = list(self._tasks)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        client = client or next((c for c, _ in self._hooks if _is_async_client(c)), None)
+        if client is not None:
+            for index in self._pending_indexes():
+                await self._alookup(client, index)
+        return len(self._pending_indexes())
+
+    def reset(self) -> None:
+        """Forget every recorded call."""
+        with self._lock:
+            self._calls.clear()
+
+    # reading -------------------------------------------------------------------------------
+    @property
+    def calls(self) -> list[CallCost]:
+        """Every recorded call, in order."""
+        with self._lock:
+            return list(self._calls)
+
+    @property
+    def pending(self) -> list[CallCost]:
+        """Calls whose cost is not known yet."""
+        return [c for c in self.calls if c.cost is None]
+
+    @property
+    def totals(self) -> Totals:
+        """Sums over every call."""
+        totals = Totals()
+        for call in self.calls:
+            totals.add(call)
+        return totals
+
+    @property
+    def total_cost(self) -> float:
+        """USD spent so far (float; `totals.cost` is the exact Decimal)."""
+        return float(self.totals.cost)
+
+    @property
+    def total_cost_exact(self) -> Decimal:
+        return self.totals.cost
+
+    @property
+    def total_tokens(self) -> int:
+        return self.totals.total_tokens
+
+    @property
+    def prompt_tokens(self) -> int:
+        return self.totals.prompt_tokens
+
+    @property
+    def completion_tokens(self) -> int:
+        return self.totals.completion_tokens
+
+    @property
+    def requests(self) -> int:
+        return len(self.calls)
+
+    def _group(self, key: str) -> dict[str, Totals]:
+        groups: dict[str, Totals] = {}
+        for call in self.calls:
+            name = getattr(call, key) or "unknown"
+            groups.setdefault(name, Totals()).add(call)
+        return groups
+
+    @property
+    def by_model(self) -> dict[str, Totals]:
+        """Totals per model (as OpenRouter reported the model that served)."""
+        return self._group("model")
+
+    @property
+    def by_provider(self) -> dict[str, Totals]:
+        """Totals per upstream provider."""
+        return self._group("provider")
+
+    def summary(self) -> str:
+        """A short multi-line report: totals, then one line per model and per provider."""
+        t = self.totals
+        lines = [
+            f"{t.requests} call(s), {_usd(t.cost)}, {t.prompt_tokens:,} prompt + "
+            f"{t.completion_tokens:,} completion tokens"
+            + (f", {len(self.pending)} pending" if self.pending else "")
+        ]
+        for label, groups in (("model", self.by_model), ("provider", self.by_provider)):
+            for name, g in sorted(groups.items(), key=lambda item: -item[1].cost):
+                lines.append(
+                    f"  {label} {name}: {g.requests} call(s), {_usd(g.cost)}, {g.total_tokens:,} tokens"
+                )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        t = self.totals
+        return f"{type(self).__name__}(requests={t.requests}, cost={_usd(t.cost)})"
+
+
+# -- budgets -----------------------------------------------------------------------------------
+
+
+def _prompt_tokens(endpoint: str, body: Mapping[str, Any]) -> int:
+    """A generous estimate of a request's prompt tokens, from its body."""
+    if endpoint == "chat.completions.create":
+        return estimate_prompt_tokens(body.get("messages") or ())
+    if endpoint == "messages.create":
+        system = body.get("system")
+        extra = math.ceil(len(str(system)) / 3) if system else 0
+        return estimate_prompt_tokens(body.get("messages") or ()) + extra
+    if endpoint == "responses.create":
+        value = body.get("input")
+        if isinstance(value, list):
+            return estimate_prompt_tokens(value) + math.ceil(
+                len(str(body.get("instructions") or "")) / 3
+            )
+        return (
+            3
+            + math.ceil(len(str(value or "")) / 3)
+            + math.ceil(len(str(body.get("instructions") or "")) / 3)
+        )
+    if endpoint == "embeddings.create":
+        value = body.get("input")
+        return math.ceil(len(str(value or "")) / 3) + 1
+    if endpoint == "rerank.create":
+        return math.ceil(
+            (len(str(body.get("query") or "")) + len(str(body.get("documents") or ""))) / 3
+        )
+    return math.ceil(len(str(body)) / 3)
+
+
+def _max_tokens(endpoint: str, body: Mapping[str, Any]) -> int | None:
+    if endpoint in ("embeddings.create", "rerank.create"):
+        return 0
+    for name in ("max_tokens", "max_completion_tokens", "max_output_tokens"):
+        value = body.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
+def _allowed(endpoint: ModelEndpoint, provider: Any) -> bool:
+    """Whether a request's `provider.only` / `provider.ignore` let it route to this endpoint."""
+    if not isinstance(provider, Mapping):
+        return True
+    names = {
+        (endpoint.provider_name or "").lower(),
+        (endpoint.tag or "").lower(),
+        (endpoint.tag or "").split("/", 1)[0].lower(),
+    }
+    only = provider.get("only")
+    if only and not names & {str(p).lower() for p in only}:
+        return False
+    ignore = provider.get("ignore")
+    return not (ignore and names & {str(p).lower() for p in ignore})
+
+
+@dataclass(frozen=True)
+class WorstCase:
+    """The dearest way a call could go: model, endpoint, token counts and USD."""
+
+    cost: Decimal
+    model: str | None
+    provider: str | None
+    prompt_tokens: int
+    max_tokens: int
+    max_tokens_given: bool
+    prompt_price: Decimal | None
+    completion_price: Decimal | None
+
+
+class Budget(CostTracker):
+    """A CostTracker with a spending limit that refuses over-budget calls before they are sent.
+
+        budget = Budget(1.00, client)              # or Budget(1.00).attach(client)
+        client.chat.completions.create(..., max_tokens=500)   # BudgetExceededError if it could overrun
+
+    Before each generating call the worst case is priced: the prompt's estimated tokens plus
+    `max_tokens` (or, without it, the most the endpoint may generate) at the prices of the
+    dearest endpoint the call may be routed to (its `model` and `models` fallbacks, within
+    `provider.only` / `provider.ignore`), from the catalogue. If spent + worst case exceeds
+    `limit_usd`, BudgetExceededError says the numbers. What is spent comes from each
+    response's actual `usage.cost`. Prices come from `selector` (a ModelSelector or
+    AsyncModelSelector) or from one built on the first attached client; with an async client
+    load prices first (`await budget.aprefetch(["model", ...])`) because a check before
+    sending cannot wait for the network.
+    """
+
+    def __init__(
+        self,
+        limit_usd: float | Decimal | str,
+        client: Any = None,
+        *,
+        selector: ModelSelector | AsyncModelSelector | None = None,
+        lookup_missing: bool = True,
+    ) -> None:
+        self.limit_usd = Decimal(str(limit_usd))
+        if self.limit_usd < 0:
+            raise ValueError(f"limit_usd: expected a non-negative amount, got {limit_usd!r}")
+        self.selector = selector
+        super().__init__(client, lookup_missing=lookup_missing)
+
+    def attach(self, client: Any) -> Budget:
+        if self.selector is None:
+            self.selector = (
+                AsyncModelSelector(client, guardrail=None)
+                if _is_async_client(client)
+                else ModelSelector(client, guardrail=None)
+            )
+        super().attach(client)
+        return self
+
+    @property
+    def spent(self) -> Decimal:
+        """USD spent so far by tracked calls (from their usage.cost)."""
+        return self.totals.cost
+
+    @property
+    def remaining(self) -> Decimal:
+        """USD left under the limit (never negative)."""
+        return max(Decimal(0), self.limit_usd - self.spent)
+
+    def prefetch(self, models: Iterable[str]) -> None:
+        """Load these models' prices (sync selector)."""
+        if not isinstance(self.selector, ModelSelector):
+            raise TypeError("prefetch() needs a sync ModelSelector; use aprefetch()")
+        self.selector.prefetch(models)
+
+    async def aprefetch(self, models: Iterable[str]) -> None:
+        """Load these models' prices (async selector), so checks before sending can price them."""
+        if not isinstance(self.selector, AsyncModelSelector):
+            raise TypeError("aprefetch() needs an AsyncModelSelector; use prefetch()")
+        await self.selector.prefetch(models)
+
+    def _endpoints(self, model_id: str) -> list[ModelEndpoint] | None:
+        selector = self.selector
+        if selector is None:
+            return None
+        if isinstance(selector, ModelSelector):
+            return selector.endpoints_for(model_id)
+        return selector.cached_endpoints(model_id)
+
+    def worst_case(self, endpoint: str, body: Mapping[str, Any]) -> WorstCase:
+        """The dearest outcome of this request within its routing, priced from the catalogue."""
+        prompt = _prompt_tokens(endpoint, body)
+        given = _max_tokens(endpoint, body)
+        names: list[str] = []
+        if isinstance(body.get("model"), str):
+            names.append(body["model"])
+        names += [m for m in body.get("models") or () if isinstance(m, str)]
+        if not names:
+            raise BudgetPricingError(
+                "Budget cannot price a call without a model: pass model=... (e.g. from a Selection)"
+            )
+        worst: WorstCase | None = None
+        for name in dict.fromkeys(names):
+            model_id = name.removesuffix(":online").removesuffix(":nitro")
+            endpoints = self._endpoints(model_id)
+            options: list[tuple[str | None, Pricing, int | None, int | None]] = []
+            if endpoints:
+                options = [
+                    (
+                        e.provider_name,
+                        e.pricing or Pricing(),
+                        e.max_completion_tokens,
+                        e.context_length,
+                    )
+                    for e in endpoints
+                    if _allowed(e, body.get("provider"))
+                ]
+            if not options:
+                model = self.selector.cached_model(model_id) if self.selector else None
+                if model is None or model.pricing is None:
+                    hint = (
+                        f"await budget.aprefetch([{model_id!r}])"
+                        if isinstance(self.selector, AsyncModelSelector)
+                        else "check the model id"
+                    )
+                    raise BudgetPricingError(
+                        f"Budget cannot price {model_id}: its prices are not in the loaded "
+                        f"catalogue ({hint})."
+                    )
+                top = model.top_provider
+                options = [
+                    (
+                        None,
+                        model.pricing,
+                        top.max_completion_tokens if top else None,
+                        model.context_length,
+                    )
+                ]
+            for provider, pricing, max_out, context in options:
+                completion = given
+                if completion is None:
+                    completion = max_out or max(0, (context or 0) - prompt)
+                cost = pricing.estimate(prompt, completion)
+                if worst is None or cost > worst.cost:
+                    worst = WorstCase(
+                        cost=cost,
+                        model=model_id,
+                        provider=provider,
+                        prompt_tokens=prompt,
+                        max_tokens=completion,
+                        max_tokens_given=given is not None,
+                        prompt_price=None if pricing.prompt is None else pricing.prompt * MILLION,
+                        completion_price=None
+                        if pricing.completion is None
+                        else pricing.completion * MILLION,
+                    )
+        assert worst is not None
+        return worst
+
+    def before_request(self, endpoint: str, body: Mapping[str, Any] | None) -> None:
+        """Refuse the call (BudgetExceededError) if its worst case exceeds what remains."""
+        if endpoint not in TRACKED_ENDPOINTS or body is None:
+            return
+        spent = self.spent
+        try:
+            worst = self.worst_case(endpoint, body)
+        except BudgetPricingError:
+            if spent < self.limit_usd:
+                raise
+            worst = WorstCase(Decimal(0), body.get("model"), None, 0, 0, True, None, None)
+        if spent < self.limit_usd and spent + worst.cost <= self.limit_usd:
+            return
+        raise BudgetExceededError(
+            limit_usd=self.limit_usd,
+            spent_usd=spent,
+            worst_case_usd=worst.cost,
+            model=worst.model,
+            provider=worst.provider,
+            prompt_tokens=worst.prompt_tokens,
+            max_tokens=worst.max_tokens,
+            prompt_price=worst.prompt_price,
+            completion_price=worst.completion_price,
+            max_tokens_given=worst.max_tokens_given,
+        )
+
+    def __repr__(self) -> str:
+        return f"Budget(limit={_usd(self.limit_usd)}, spent={_usd(self.spent)})"
+
+
+@contextlib.contextmanager
+def track_cost(client: Any) -> Iterator[CostTracker]:
+    """`with track_cost(client) as tracker:` tracks calls made inside the block."""
+    tracker = CostTracker(client)
+    try:
+        yield tracker
+    finally:
+        tracker.detach()
