@@ -185,6 +185,11 @@ class Emulator:
             response = handler(_Ctx(request, params, key))
         except ApiError as exc:
             return exc.response(user_id)
+        except Exception as exc:  # a bug in the emulator: answer like the real 500, visibly
+            error = ApiError(
+                500, f"Internal Server Error ({type(exc).__name__}: {exc})", with_user=False
+            )
+            return error.response(None)
         if fault is not None:
             response = _apply(fault, response)
         return response
