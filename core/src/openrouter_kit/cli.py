@@ -431,7 +431,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"openrouter-kit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
     client_opts = argparse.ArgumentParser(add_help=False)
     client_opts.add_argument(
         "--offline",
@@ -529,8 +528,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     console = Console()
+    if args.command is None:  # no command: show what there is
+        parser.print_help(console.err)
+        return 2
     handler: Callable[[argparse.Namespace, Console], int] = args.handler
     try:
         return handler(args, console)
