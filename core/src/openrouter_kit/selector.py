@@ -711,6 +711,20 @@ def _html_table(rows: list[dict[str, str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+_HARD_RULES = (
+    "guardrail",
+    "not offered to this key",
+    "not in the requested models",
+    "excluded by the requirements",
+    "variable pricing",
+)
+
+
+def _distance(reasons: list[str]) -> int:
+    """How far a rejected model is from fitting: rules the caller cannot relax count most."""
+    return sum(10 if any(rule in r for rule in _HARD_RULES) else 1 for r in reasons)
+
+
 @dataclass(frozen=True)
 class Ranking(Sequence[Candidate]):
     """Every candidate that fits, best first, and why every other model was rejected.
@@ -740,7 +754,7 @@ class Ranking(Sequence[Candidate]):
 
     def nearest_misses(self, limit: int = 5) -> list[tuple[str, list[str]]]:
         """Rejected models with the fewest reasons first: what came closest to fitting."""
-        ordered = sorted(self.rejected.items(), key=lambda item: (len(item[1]), item[0]))
+        ordered = sorted(self.rejected.items(), key=lambda item: (_distance(item[1]), item[0]))
         return [(model, reasons) for model, reasons in ordered[:limit]]
 
     def table(self, limit: int | None = None) -> str:
