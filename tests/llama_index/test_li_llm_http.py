@@ -85,11 +85,27 @@ def test_explicit_overrides_skip_the_catalogue() -> None:
         "anything/at-all",
         context_window=1234,
         is_function_calling_model=False,
+        is_chat_model=True,
         max_tokens=99,
     )
     assert (llm.metadata.context_window, llm.metadata.num_output) == (1234, 99)
     assert llm.metadata.is_function_calling_model is False
     assert replay.sent == []
+
+
+def test_image_only_model_is_not_a_chat_model() -> None:
+    entry = {
+        "id": "acme/painter",
+        "context_length": 4096,
+        "architecture": {"input_modalities": ["text"], "output_modalities": ["image"]},
+        "top_provider": {"context_length": 4096, "max_completion_tokens": None},
+        "supported_parameters": ["max_tokens"],
+    }
+    replay = Replay().add("/models", httpx.Response(200, json={"data": [entry]}))
+    metadata = make_llm(replay, "acme/painter").metadata
+    assert metadata.is_chat_model is False
+    assert metadata.is_function_calling_model is False
+    assert (metadata.context_window, metadata.num_output) == (4096, 256)
 
 
 def test_unknown_model_gets_defaults_and_a_warning(caplog: pytest.LogCaptureFixture) -> None:
@@ -201,8 +217,10 @@ def test_secrets_stay_out_of_repr_and_serialisation() -> None:
         api_key="sk-or-v1-very-secret",
         context_window=10,
         is_function_calling_model=True,
+        is_chat_model=True,
         max_tokens=1,
     )
+    assert llm.to_payload()["context_window"] == 10  # full metadata, no network needed
     assert "very-secret" not in repr(llm)
     assert "very-secret" not in json.dumps(llm.to_dict(), default=str)
     assert "very-secret" not in json.dumps(llm.to_payload(), default=str)

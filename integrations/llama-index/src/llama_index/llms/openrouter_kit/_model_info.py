@@ -26,7 +26,13 @@ class ModelInfo:
     max_completion_tokens: int | None
     supported_parameters: frozenset[str]
     input_modalities: frozenset[str]
+    output_modalities: frozenset[str] = frozenset({"text"})
     found: bool = True
+
+    @property
+    def is_chat_model(self) -> bool:
+        """True when the model answers chat messages with text (image-only generators do not)."""
+        return "text" in self.output_modalities
 
     @property
     def is_function_calling_model(self) -> bool:
@@ -73,6 +79,9 @@ def model_info_from_entry(entry: Any) -> ModelInfo:
         max_completion_tokens=top.max_completion_tokens if top else None,
         supported_parameters=frozenset(entry.supported_parameters or ()),
         input_modalities=frozenset(architecture.input_modalities if architecture else ("text",)),
+        output_modalities=frozenset(
+            (architecture.output_modalities if architecture else None) or ("text",)
+        ),
     )
 
 

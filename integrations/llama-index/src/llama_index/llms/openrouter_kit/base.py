@@ -177,7 +177,9 @@ class OpenRouter(FunctionCallingLLM):
     is_function_calling_model: bool | None = Field(
         default=None, description="Override tool support read from /models."
     )
-    is_chat_model: bool = Field(default=True, description="OpenRouter serves every model as chat.")
+    is_chat_model: bool | None = Field(
+        default=None, description="Override chat support read from /models (text output)."
+    )
 
     _clients: CoreClients = PrivateAttr()
     _model_info: ModelInfo | None = PrivateAttr(default=None)
@@ -242,10 +244,12 @@ class OpenRouter(FunctionCallingLLM):
     # -- metadata -----------------------------------------------------------------------
 
     def _metadata_needs_catalogue(self) -> bool:
+        """False only when every catalogue-derived value was given explicitly."""
         return (
             self.context_window is None
             or self.is_function_calling_model is None
-            or (self.max_tokens is None)
+            or self.is_chat_model is None
+            or self.max_tokens is None
         )
 
     def _catalogue_failed(self, error: Exception) -> ModelInfo:
@@ -297,7 +301,11 @@ class OpenRouter(FunctionCallingLLM):
         return LLMMetadata(
             context_window=context_window,
             num_output=num_output,
-            is_chat_model=self.is_chat_model,
+            is_chat_model=(
+                self.is_chat_model
+                if self.is_chat_model is not None
+                else bool(info is None or info.is_chat_model)
+            ),
             is_function_calling_model=function_calling,
             model_name=self.model,
             system_role=MessageRole.SYSTEM,
