@@ -27,8 +27,38 @@ from langchain_openrouter_kit import ChatOpenRouter, OpenRouterEmbeddings
 from langchain_tests.integration_tests import ChatModelIntegrationTests, EmbeddingsIntegrationTests
 
 LIVE = bool(os.environ.get("OPENROUTER_LIVE") and os.environ.get("OPENROUTER_API_KEY"))
-CONNECTION: dict[str, Any] = {} if LIVE else {"base_url": "emulator://", "api_key": "emulator-key"}
 ON_EMULATOR = not LIVE
+
+
+def _emulator_clients() -> dict[str, Any]:
+    """Core clients answered by one in-process emulator, seen through httpx.MockTransport.
+
+    The MockTransport wrapper is what lets pytest-recording record and replay the
+    VCR-gated ``test_stream_time`` (vcrpy hooks httpx's stock transports only).
+    """
+    from openrouter_kit import AsyncOpenRouter, OpenRouter
+    from openrouter_kit.emulator import Emulator, EmulatorTransport
+
+    emulator = EmulatorTransport(Emulator())
+    sync_transport = httpx.MockTransport(emulator.handle_request)
+    async_transport = httpx.MockTransport(emulator.handle_async_request)
+    return {
+        "client": OpenRouter(
+            api_key="emulator-key", http_client=httpx.Client(transport=sync_transport)
+        ),
+        "async_client": AsyncOpenRouter(
+            api_key="emulator-key", http_client=httpx.AsyncClient(transport=async_transport)
+        ),
+    }
+
+
+CONNECTION: dict[str, Any] = {} if LIVE else _emulator_clients()
+
+
+@pytest.fixture(scope="module")
+def vcr_config(vcr_config: dict[str, Any]) -> dict[str, Any]:
+    """The root cassette settings, replayable many times (test_stream_time benchmarks playback)."""
+    return {**vcr_config, "allow_playback_repeats": True}
 
 
 def _png() -> bytes:
