@@ -170,17 +170,41 @@ def _from_fixture(folder: Path) -> Interaction | None:
     )
 
 
-@lru_cache(maxsize=1)
-def all_interactions() -> tuple[Interaction, ...]:
-    """Every recorded interaction with OpenRouter, in a stable order."""
+def is_openrouter(interaction: Interaction) -> bool:
+    """Whether an interaction went to OpenRouter (crewAI cassettes also record its tracing calls)."""
+    return "crewai_plus" not in interaction.url
+
+
+@lru_cache(maxsize=2)
+def all_interactions(*, include_foreign: bool = False) -> tuple[Interaction, ...]:
+    """Every recorded interaction with OpenRouter, in a stable order.
+
+    `include_foreign=True` also returns interactions with other hosts that share a cassette
+    (crewAI's tracing calls), so a test can list every recorded exchange.
+    """
     found: list[Interaction] = []
     for path in sorted(RECORDINGS.rglob("*.yaml")):
-        found.extend(i for i in _from_cassette(path) if "crewai_plus" not in i.url)
+        found.extend(i for i in _from_cassette(path) if include_foreign or is_openrouter(i))
     for folder in sorted({p.parent for p in RECORDINGS.rglob("request.json")}):
         interaction = _from_fixture(folder)
         if interaction is not None:
             found.append(interaction)
     return tuple(found)
+
+
+def recording_files() -> list[str]:
+    """Every recording, as a path relative to tests/recordings: YAML cassettes and fixture folders."""
+    files = [str(p.relative_to(RECORDINGS)) for p in sorted(RECORDINGS.rglob("*.yaml"))]
+    files += [
+        str(folder.relative_to(RECORDINGS))
+        for folder in sorted({p.parent for p in RECORDINGS.rglob("request.json")})
+    ]
+    return files
+
+
+def file_of(interaction: Interaction) -> str:
+    """The recording file (or fixture folder) an interaction came from."""
+    return interaction.source.split("#", 1)[0]
 
 
 def interactions(
