@@ -157,22 +157,48 @@ def _tool_call_arguments(tool_kwargs: Any) -> str:
     return json.dumps(tool_kwargs, ensure_ascii=False)
 
 
+def _raw_arguments_by_id(message: ChatMessage) -> dict[str, str]:
+    """Tool-call argument strings exactly as the API returned them, keyed by call id."""
+    raw: dict[str, str] = {}
+    for call in message.additional_kwargs.get("tool_calls") or []:
+        call_dict = _dump(call)
+        arguments = _dump(call_dict.get("function") or {}).get("arguments")
+        if call_dict.get("id") and isinstance(arguments, str):
+            raw[call_dict["id"]] = arguments
+    return raw
+
+
+def _block_arguments(block: ToolCallBlock, raw_by_id: dict[str, str]) -> str:
+    """A ToolCallBlock's arguments; the API's original string when the block still matches it.
+
+    Sending back the exact bytes keeps provider prompt caches and signatures valid.
+    """
+    raw = raw_by_id.get(block.tool_call_id or "")
+    if raw is not None and not isinstance(block.tool_kwargs, str):
+        try:
+            if json.loads(raw) == block.tool_kwargs:
+                return raw
+        except ValueError:
+            pass
+    return _tool_call_arguments(block.tool_kwargs)
+
+
 def _wire_tool_calls(message: ChatMessage) -> list[dict[str, Any]]:
     """Tool calls of an assistant message: ToolCallBlocks, or the legacy additional_kwargs list."""
-    calls = [
-        {
-            "id": block.tool_call_id or "",
-            "type": "function",
-            "function": {
-                "name": block.tool_name,
-                "arguments": _tool_call_arguments(block.tool_kwargs),
-            },
-        }
-        for block in message.blocks
-        if isinstance(block, ToolCallBlock)
-    ]
-    if calls:
-        return calls
+    blocks = [block for block in message.blocks if isinstance(block, ToolCallBlock)]
+    if blocks:
+        raw_by_id = _raw_arguments_by_id(message)
+        return [
+            {
+                "id": block.tool_call_id or "",
+                "type": "function",
+                "function": {
+                    "name": block.tool_name,
+                    "arguments": _block_arguments(block, raw_by_id),
+                },
+            }
+            for block in blocks
+        ]
     legacy = message.additional_kwargs.get("tool_calls") or []
     result = []
     for call in legacy:
