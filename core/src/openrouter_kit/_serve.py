@@ -247,11 +247,14 @@ class Server:
         """Stop listening, end open connections, run the lifespan shutdown."""
         if self._server is not None:
             self._server.close()
-            await self._server.wait_closed()
+        # end open connections first: from Python 3.12 wait_closed() waits for them, and an
+        # idle keep-alive client would hold shutdown for the whole keep-alive timeout
         for task in list(self._connections):
             task.cancel()
         if self._connections:
             await asyncio.gather(*self._connections, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
         if self._lifespan is not None:
             await self._lifespan.shutdown()
 
