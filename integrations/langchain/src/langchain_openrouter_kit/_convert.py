@@ -542,75 +542,113 @@ class ChunkConverter:
         self._usage_sent = False
         self._reasoning = ReasoningStreamState()
 
-    def convert(self, chunk: Mapping[str, Any]) -> ChatGenerationChunk | None:
-        """Convert one wire chunk; returns None for a chunk that carries nothing new."""
+    def convert(self, chunk: Any) -> ChatGenerationChunk | None:
+        """Convert one chunk (a core chunk object or a wire dict); None if it carries nothing.
+
+        Fields are read directly rather than through ``model_dump``: this runs once per
+        streamed token, so it stays allocation-light.
+        """
         metadata: dict[str, Any] = {}
         if not self._header_sent:
             self._header_sent = True
             metadata["model_provider"] = MODEL_PROVIDER
-            for wire_name, lc_name in (
-                ("model", "model_name"),
-                ("provider", "provider"),
-                ("id", "id"),
-                ("created", "created"),
-                ("system_fingerprint", "system_fingerprint"),
-                ("service_tier", "service_tier"),
-            ):
-                if chunk.get(wire_name) is not None:
-                    metadata[lc_name] = chunk[wire_name]
+            for wire_name, lc_name in _HEADER_FIELDS:
+                value = _field(chunk, wire_name)
+                if value is not None:
+                    metadata[lc_name] = value
         content: str = ""
         extra: dict[str, Any] = {}
         tool_chunks: list[ToolCallChunk] = []
         generation_info: dict[str, Any] = {}
-        choices = chunk.get("choices") or []
-        choice = choices[0] if choices else None
-        if choice is not None:
-            delta = choice.get("delta") or {}
-            content = delta.get("content") or ""
-            if delta.get("reasoning"):
-                extra["reasoning_content"] = delta["reasoning"]
-            if delta.get("reasoning_details"):
-                extra["reasoning_details"] = self._reasoning.prepare(delta["reasoning_details"])
-            for key in ("images", "annotations"):
-                if delta.get(key):
-                    extra[key] = list(delta[key])
-            if delta.get("refusal"):
-                extra["refusal"] = delta["refusal"]
-            for raw in delta.get("tool_calls") or []:
-                function = raw.get("function") or {}
-                tool_chunks.append(
-                    tool_call_chunk(
-                        name=function.get("name"),
-                        args=function.get("arguments"),
-                        id=raw.get("id"),
-                        index=raw.get("index"),
+        choices = _field(chunk, "choices")
+        if choices:
+            choice = choices[0]
+            delta = _field(choice, "delta")
+            if delta is not None:
+                content = _field(delta, "content") or ""
+                reasoning = _field(delta, "reasoning")
+                if reasoning:
+                    extra["reasoning_content"] = reasoning
+                details = _field(delta, "reasoning_details")
+                if details:
+                    extra["reasoning_details"] = self._reasoning.prepare(
+                        _mapping(detail) for detail in details
                     )
-                )
-            if choice.get("finish_reason") is not None and not self._finished:
+                for key in ("images", "annotations"):
+                    items = _field(delta, key)
+                    if items:
+                        extra[key] = [_mapping(item) for item in items]
+                refusal = _field(delta, "refusal")
+                if refusal:
+                    extra["refusal"] = refusal
+                for raw in _field(delta, "tool_calls") or ():
+                    function = _field(raw, "function")
+                    tool_chunks.append(
+                        tool_call_chunk(
+                            name=_field(function, "name") if function is not None else None,
+                            args=_field(function, "arguments") if function is not None else None,
+                            id=_field(raw, "id"),
+                            index=_field(raw, "index"),
+                        )
+                    )
+            finish_reason = _field(choice, "finish_reason")
+            if finish_reason is not None and not self._finished:
                 self._finished = True
-                for key in ("finish_reason", "native_finish_reason"):
-                    if choice.get(key) is not None:
-                        metadata[key] = choice[key]
-                        generation_info[key] = choice[key]
-            if choice.get("logprobs"):
-                generation_info["logprobs"] = choice["logprobs"]
+                metadata["finish_reason"] = generation_info["finish_reason"] = finish_reason
+                native = _field(choice, "native_finish_reason")
+                if native is not None:
+                    metadata["native_finish_reason"] = native
+                    generation_info["native_finish_reason"] = native
+            logprobs = _field(choice, "logprobs")
+            if logprobs:
+                generation_info["logprobs"] = _mapping(logprobs)
         usage_metadata = None
-        usage = chunk.get("usage")
+        usage = _field(chunk, "usage")
         if usage and not self._usage_sent:
             self._usage_sent = True
+            usage = _mapping(usage)
             usage_metadata = usage_to_metadata(usage)
             metadata.update(usage_response_metadata(usage))
         if not (content or extra or tool_chunks or metadata or usage_metadata):
             return None
-        message = AIMessageChunk(
-            content=content,
-            additional_kwargs=extra,
-            tool_call_chunks=tool_chunks,
-            response_metadata=metadata,
-            usage_metadata=usage_metadata,
-            id=chunk.get("id"),
-        )
-        return ChatGenerationChunk(message=message, generation_info=generation_info or None)
+        # Only non-empty fields are passed: most chunks carry just text, and every keyword
+        # costs validation time on a per-token path.
+        fields: dict[str, Any] = {"content": content, "id": _field(chunk, "id")}
+        if extra:
+            fields["additional_kwargs"] = extra
+        if tool_chunks:
+            fields["tool_call_chunks"] = tool_chunks
+        if metadata:
+            fields["response_metadata"] = metadata
+        if usage_metadata:
+            fields["usage_metadata"] = usage_metadata
+        message = AIMessageChunk(**fields)
+        if generation_info:
+            return ChatGenerationChunk(message=message, generation_info=generation_info)
+        return ChatGenerationChunk(message=message)
+
+
+_HEADER_FIELDS = (
+    ("model", "model_name"),
+    ("provider", "provider"),
+    ("id", "id"),
+    ("created", "created"),
+    ("system_fingerprint", "system_fingerprint"),
+    ("service_tier", "service_tier"),
+)
+
+
+def _field(obj: Any, name: str) -> Any:
+    """Read a wire field from a dict or from a core response object (None when absent)."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def _mapping(obj: Any) -> Any:
+    """A core response object as its wire dict (absent fields dropped); dicts pass through."""
+    dump = getattr(obj, "model_dump", None)
+    return dump(exclude_none=True) if dump is not None else obj
 
 
 # --------------------------------------------------------------------------------------

@@ -374,7 +374,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         converter = ChunkConverter()
         with stream:
             for wire_chunk in stream:
-                chunk = converter.convert(as_wire_dict(wire_chunk))
+                chunk = converter.convert(wire_chunk)
                 if chunk is None:
                     continue
                 if run_manager and chunk.text:
@@ -393,7 +393,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         converter = ChunkConverter()
         async with stream:
             async for wire_chunk in stream:
-                chunk = converter.convert(as_wire_dict(wire_chunk))
+                chunk = converter.convert(wire_chunk)
                 if chunk is None:
                     continue
                 if run_manager and chunk.text:
