@@ -386,3 +386,28 @@ def test_coinbase_deprecated_endpoint(client: httpx.Client) -> None:
         ).status_code
         == 400
     )
+
+
+def test_limits_reset_with_their_window() -> None:
+    now = [1767225600.0]  # 2026-01-01T00:00:00Z, a Thursday
+    emulator = Emulator(clock=lambda: now[0])
+    with _client(emulator, emulator.management_key) as admin:
+        secret = admin.post(
+            "/keys", json={"name": "daily", "limit": 0.00001, "limit_reset": "daily"}
+        ).json()["key"]
+        gid = _guardrail(admin, name="weekly", limit_usd=0.00002, reset_interval="weekly")
+        admin.post(
+            f"/guardrails/{gid}/assignments/keys", json={"key_hashes": [emulator.default_key.hash]}
+        )
+        with _client(emulator, secret) as capped:
+            codes = [capped.post("/chat/completions", json=CHAT).status_code for _ in range(3)]
+            assert codes[-1] == 402
+            now[0] += 86400  # next UTC day: the daily limit window starts over
+            me = capped.get("/key").json()["data"]
+            assert me["usage_daily"] == 0 and me["usage"] > 0 and me["limit_remaining"] == 0.00001
+            assert capped.post("/chat/completions", json=CHAT).status_code == 200
+        with _client(emulator, emulator.api_key) as client:
+            codes = [client.post("/chat/completions", json=CHAT).status_code for _ in range(5)]
+            assert codes[-1] == 403
+            now[0] += 4 * 86400  # Monday: a new ISO week resets the guardrail budget
+            assert client.post("/chat/completions", json=CHAT).status_code == 200

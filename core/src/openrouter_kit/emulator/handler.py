@@ -211,6 +211,7 @@ class Emulator:
             key = self.default_key  # any dummy key works, as the standard key
         if key.disabled:
             raise ApiError(401, "User not found.", with_user=False)
+        key.roll(self.ids.now())
         if key.expires_at and key.expires_at < iso(self.ids.now()):
             raise ApiError(401, "API key has expired", with_user=False)
         if auth.startswith("management") and not key.is_management:
@@ -292,7 +293,7 @@ class Emulator:
         model = resolve_model(self.catalogue, body, DEFAULT_MODEL)
         guardrails = self.account.guardrails_for(ctx.key) if ctx.key else []
         check_spend(self.account, ctx.key)
-        check_guardrails(model, guardrails)
+        check_guardrails(model, guardrails, self.ids.now())
         if model.kind != kind:
             raise bad_request(f"{model.id} is not a {kind} model")
         needs: tuple[str, ...] = ()
@@ -564,6 +565,9 @@ class Emulator:
     def _keys_list(self, ctx: _Ctx) -> EmulatorResponse:
         include_disabled = (ctx.request.query.get("include_disabled") or "").lower() == "true"
         offset = ctx.query_int("offset", 0)
+        now = self.ids.now()
+        for k in self.account.keys.values():
+            k.roll(now)
         keys = [
             k for k in self.account.keys.values()
             if not k.is_management and (include_disabled or not k.disabled)
@@ -608,7 +612,9 @@ class Emulator:
         return json_response(201, {"data": key.public(), "key": secret})
 
     def _keys_get(self, ctx: _Ctx) -> EmulatorResponse:
-        return json_response(200, {"data": self._get_key(ctx).public()})
+        key = self._get_key(ctx)
+        key.roll(self.ids.now())
+        return json_response(200, {"data": key.public()})
 
     def _keys_update(self, ctx: _Ctx) -> EmulatorResponse:
         key = self._get_key(ctx)

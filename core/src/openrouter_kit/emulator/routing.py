@@ -50,6 +50,8 @@ def _model_allowed(model: Model, allowed: list[str]) -> bool:
 
 def check_spend(account: Account, key: ApiKey | None) -> None:
     """402s before any work: key limit exhausted, or no credits left on the account."""
+    if key is not None:
+        key.roll(account.ids.now())
     if key is not None and key.limit is not None and (key.limit_remaining or 0.0) <= 0.0:
         raise ApiError(
             402,
@@ -71,9 +73,11 @@ def check_spend(account: Account, key: ApiKey | None) -> None:
         )
 
 
-def check_guardrails(model: Model, guardrails: list[Guardrail]) -> None:
-    """403 when a guardrail forbids the model or its budget is spent."""
+def check_guardrails(model: Model, guardrails: list[Guardrail], now: float = 0.0) -> None:
+    """403 when a guardrail forbids the model or its budget (in its reset window) is spent."""
     for g in guardrails:
+        if now:
+            g.roll(now)
         if g.allowed_models and not _model_allowed(model, g.allowed_models):
             raise ApiError(
                 403,

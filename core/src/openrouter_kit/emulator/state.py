@@ -24,6 +24,13 @@ def money(value: float) -> float:
     return float(f"{value:.12g}")
 
 
+def periods(ts: float) -> tuple[str, str, str]:
+    """(day, ISO week, month) of a UTC timestamp: the windows limits reset on."""
+    d = dt.datetime.fromtimestamp(ts, dt.timezone.utc).date()
+    year, week, _ = d.isocalendar()
+    return d.isoformat(), f"{year}-W{week:02d}", d.isoformat()[:7]
+
+
 def key_hash(secret: str) -> str:
     """The public identifier of a key: sha256 of the secret (never the secret itself)."""
     return hashlib.sha256(secret.encode()).hexdigest()
@@ -55,6 +62,20 @@ class ApiKey:
     usage_weekly: float = 0.0
     usage_monthly: float = 0.0
     secret: str = field(default="", repr=False)
+    period: tuple[str, str, str] = ("", "", "")
+
+    def roll(self, now: float) -> None:
+        """Start new daily/weekly/monthly usage windows when the UTC period changed."""
+        current = periods(now)
+        if current == self.period:
+            return
+        if current[0] != self.period[0]:
+            self.usage_daily = 0.0
+        if current[1] != self.period[1]:
+            self.usage_weekly = 0.0
+        if current[2] != self.period[2]:
+            self.usage_monthly = 0.0
+        self.period = current
 
     @property
     def limit_remaining(self) -> float | None:
@@ -167,6 +188,18 @@ class Guardrail:
     enforce_zdr: bool | None = None
     updated_at: float | None = None
     spent: float = 0.0
+    period: str = ""
+
+    def roll(self, now: float) -> None:
+        """Reset the spent budget when its ``reset_interval`` window changed."""
+        index = {"daily": 0, "weekly": 1, "monthly": 2}.get(self.reset_interval or "")
+        if index is None:
+            return
+        current = periods(now)[index]
+        if current != self.period:
+            if self.period:
+                self.spent = 0.0
+            self.period = current
 
     def public(self) -> dict[str, Any]:
         return {
@@ -265,6 +298,7 @@ class Account:
             )
             for attr, value in fields.items():
                 setattr(key, attr, value)
+            key.roll(key.created_at)
             self.keys[key.hash] = key
             self._by_secret[secret] = key
             return key, secret
@@ -347,12 +381,15 @@ class Account:
             if len(self.generations) > self.max_generations:
                 del self.generations[next(iter(self.generations))]
             self.total_usage += cost
+            now = self.ids.now()
             if key is not None:
+                key.roll(now)
                 key.usage += cost
                 key.usage_daily += cost
                 key.usage_weekly += cost
                 key.usage_monthly += cost
                 for guardrail in self.guardrails_for(key):
+                    guardrail.roll(now)
                     guardrail.spent += cost
             date = generation["created_at"][:10]
             bucket_key = (date, generation["model"], generation.get("provider_name") or "")
