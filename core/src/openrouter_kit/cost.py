@@ -368,10 +368,12 @@ class CostTracker:
             else:
                 self._lookup(client, index)
 
-    def record(self, call: CallCost) -> None:
-        """Add a call measured elsewhere (e.g. by a framework callback)."""
-        with self._lock:
-            self._calls.append(call)
+    def record(self, call: CallCost, client: Any = None) -> None:
+        """Add a call measured elsewhere (e.g. by a framework callback).
+
+        With `client` (a core client) a call without cost is looked up in GET /generation.
+        """
+        self._record(call, client)
 
     def _apply_generation(self, index: int, generation: Any) -> None:
         data = _field(generation, "data", generation)
