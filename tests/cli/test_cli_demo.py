@@ -242,6 +242,30 @@ def test_entry_points_register_sections(
     assert demo.ordered_sections()[-1].name == "plugin"
 
 
+def test_a_broken_plugin_is_reported_not_fatal(
+    monkeypatch: pytest.MonkeyPatch,
+    registry: dict[str, Any],
+    cli_emulator: Emulator,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    class Entry:
+        name = "broken-plugin"
+
+        def load(self) -> Any:
+            raise ImportError("no module named broken_plugin")
+
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: [Entry()])
+    monkeypatch.setattr(demo, "_entry_points_loaded", False)
+    monkeypatch.setattr(demo, "PLUGIN_ERRORS", [])
+    assert cli.main(["demo", "--only", "model"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "demo plugin not loaded: broken-plugin: ImportError: no module named broken_plugin" in err
+    )
+
+
 def test_the_corpus_is_package_data() -> None:
     topic, question, passages = demo.load_corpus()
     assert topic == "honeybees" and question.endswith("?")

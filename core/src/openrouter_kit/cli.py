@@ -16,6 +16,7 @@ terminals when NO_COLOR is unset), keeping the core's runtime dependencies httpx
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -245,10 +246,9 @@ def stream_chat(
             model=model, messages=messages, stream=True, **params
         )
         chunks = iter(stream)
-        first = next(chunks, None)
+        first = next(chunks, None)  # if this raises, the stream has already closed itself
     with stream:
-        pending = [] if first is None else [first]
-        for chunk in _chain(pending, chunks):
+        for chunk in itertools.chain(() if first is None else (first,), chunks):
             result.model = chunk.model or result.model
             result.provider = chunk.provider or result.provider
             if chunk.usage is not None:
@@ -268,11 +268,6 @@ def stream_chat(
     if not line_start or not result.text:
         console.write("\n")
     return result
-
-
-def _chain(first: list[Any], rest: Any) -> Any:
-    yield from first
-    yield from rest
 
 
 def describe_usage(result: ChatResult) -> str:
@@ -412,6 +407,16 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -484,7 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="highest input price in USD per million tokens",
     )
     p.add_argument("--sort", choices=SORTS, default="name", help="order (default name)")
-    p.add_argument("--limit", "-n", type=int, metavar="N", help="show at most N models")
+    p.add_argument("--limit", "-n", type=_positive, metavar="N", help="show at most N models")
     p.set_defaults(handler=cmd_models)
 
     p = sub.add_parser(
@@ -518,7 +523,9 @@ def build_parser() -> argparse.ArgumentParser:
         "answer from the retrieved context, and print what everything cost.",
     )
     p.add_argument("--question", help="the question for the retrieval part")
-    p.add_argument("--top-k", type=int, default=4, metavar="K", help="passages to retrieve (4)")
+    p.add_argument(
+        "--top-k", type=_positive, default=4, metavar="K", help="passages to retrieve (4)"
+    )
     p.add_argument("--only", metavar="SECTIONS", help="comma-separated sections to run")
     p.add_argument("--skip", metavar="SECTIONS", help="comma-separated sections to leave out")
     p.add_argument("--list", action="store_true", help="list the sections and exit")

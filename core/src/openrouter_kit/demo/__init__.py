@@ -126,6 +126,8 @@ def register_section(
 
 
 _entry_points_loaded = False
+PLUGIN_ERRORS: list[str] = []
+"""Entry points of the `openrouter_kit.demo` group that failed to load (shown by `run_demo`)."""
 
 
 def _load_entry_points() -> None:
@@ -137,9 +139,12 @@ def _load_entry_points() -> None:
     from importlib.metadata import entry_points
 
     for entry in entry_points(group=ENTRY_POINT_GROUP):
-        hook = entry.load()
-        if callable(hook):
-            hook()
+        try:
+            hook = entry.load()
+            if callable(hook):
+                hook()
+        except Exception as exc:  # a broken plugin must not break the demo: report it instead
+            PLUGIN_ERRORS.append(f"{getattr(entry, 'name', entry)}: {type(exc).__name__}: {exc}")
 
 
 def ordered_sections() -> list[Section]:
@@ -264,6 +269,8 @@ def run_demo(
         else f"on the OpenRouter API ({ctx.client.base_url})"
     )
     console.print(console.style("openrouter-kit demo", "bold") + f": {len(plan)} sections, {where}")
+    for problem in PLUGIN_ERRORS:
+        console.warn(f"demo plugin not loaded: {problem}")
     done: set[str] = set()
     status = 0
     started = time.perf_counter()
