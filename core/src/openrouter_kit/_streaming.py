@@ -183,9 +183,12 @@ class _StreamBase(Generic[T]):
         except StreamDone:
             raise
         except Exception as exc:
-            raise ResponseValidationError(
+            error = ResponseValidationError(
                 f"Could not parse a stream event: {exc}", body=data[:2000]
-            ) from None
+            )
+            # like a transport error mid-stream, hand over what arrived before the bad event
+            error.partial = self.partial_output()  # type: ignore[attr-defined]
+            raise error from None
         if item is not None:
             self._seen.append(item)
         return item
