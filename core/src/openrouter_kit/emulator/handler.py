@@ -943,7 +943,7 @@ def _faulty_stream(stream: Iterator[bytes], fault: Fault) -> Iterator[bytes]:
             if fault.drop_after is not None and sent >= fault.drop_after:
                 raise ConnectionDropped("emulated connection drop")
             if fault.error_after is not None and sent >= fault.error_after:
-                yield _error_chunk(last, fault, anthropic)
+                yield _error_chunk(last, fault, anthropic, _final_usage([chunk, *stream]))
                 if not anthropic:
                     yield sse.DONE
                 return
@@ -958,7 +958,22 @@ def _faulty_stream(stream: Iterator[bytes], fault: Fault) -> Iterator[bytes]:
         yield chunk
 
 
-def _error_chunk(last: dict[str, Any] | None, fault: Fault, anthropic: bool) -> bytes:
+def _final_usage(rest: list[bytes]) -> dict[str, Any] | None:
+    """The ``usage`` the unsent rest of a chat stream would have carried (real error chunks
+    include it, see real-traffic test_openrouter_stream_error.yaml)."""
+    for chunk in reversed(rest):
+        if chunk.startswith(b"data: {") and b'"usage"' in chunk:
+            try:
+                usage = json.loads(chunk[6:]).get("usage")
+            except ValueError:
+                return None
+            return usage if isinstance(usage, dict) else None
+    return None
+
+
+def _error_chunk(
+    last: dict[str, Any] | None, fault: Fault, anthropic: bool, usage: dict[str, Any] | None
+) -> bytes:
     error = {"code": fault.error_code, "message": fault.error_message}
     if anthropic:
         return sse.named(
@@ -983,6 +998,7 @@ def _error_chunk(last: dict[str, Any] | None, fault: Fault, anthropic: bool) -> 
                         "logprobs": None,
                     }
                 ],
+                **({"usage": usage} if usage is not None else {}),
             }
         )
     return sse.data({"type": "error", "error": error})
