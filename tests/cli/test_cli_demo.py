@@ -292,3 +292,12 @@ def test_python_m_demo_runs_offline_and_exits_0(tmp_path: Path) -> None:
     total = re.search(r"^\s+total\s+6\s+(\$\S+)$", result.stdout, re.M)
     assert total is not None and usd(total.group(1)) > 0
     assert "Traceback" not in result.stderr
+
+
+def test_model_flag_overrides_the_choice(
+    cli_emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["demo", "--only", "chat", "--model", "openai/gpt-4o-mini"]) == 0
+    out = capsys.readouterr().out
+    assert "-> chat model: openai/gpt-4o-mini, as asked (--model)." in out
+    assert [r["model"] for r in generations(cli_emulator)] == ["openai/gpt-4o-mini"]

@@ -385,7 +385,11 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
         return 2
     with open_client(args, console) as client:
         ctx = demo.DemoContext(
-            client=client, console=console, question=args.question, top_k=args.top_k
+            client=client,
+            console=console,
+            question=args.question,
+            top_k=args.top_k,
+            chat_model=args.model,
         )
         return demo.run_demo(ctx, only=only, skip=skip)
 
@@ -522,6 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Pick a model, stream an answer, embed a bundled corpus, retrieve, rerank, "
         "answer from the retrieved context, and print what everything cost.",
     )
+    p.add_argument("--model", "-m", help="use this chat model instead of choosing the cheapest")
     p.add_argument("--question", help="the question for the retrieval part")
     p.add_argument(
         "--top-k", type=_positive, default=4, metavar="K", help="passages to retrieve (4)"
