@@ -212,3 +212,30 @@ def test_metadata_offline_from_the_emulator_catalogue(model: str) -> None:
     metadata = OpenRouter(model=model, base_url=EMULATOR).metadata
     assert metadata.context_window > 3900
     assert metadata.num_output < metadata.context_window
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+async def test_agent_sends_reasoning_details_back_on_the_next_turn(streaming: bool) -> None:
+    """Multi-turn tool use with thinking models needs the reasoning blocks returned verbatim."""
+    emulator = CapturingEmulator()
+    llm = OpenRouter(
+        model="anthropic/claude-sonnet-4.5",
+        api_key="sk-or-v1-test",
+        reasoning={"max_tokens": 1024},
+        http_client=httpx.Client(transport=emulator),
+        async_http_client=httpx.AsyncClient(transport=emulator),
+    )
+    agent = FunctionAgent(tools=[multiply], llm=llm, streaming=streaming)
+    handler = agent.run(user_msg="Please multiply 6 and 7.")
+    outputs = [e async for e in handler.stream_events() if type(e).__name__ == "AgentOutput"]
+    await handler
+
+    first_turn = outputs[0].response
+    details = first_turn.additional_kwargs["reasoning_details"]
+    assert details and details[0]["type"] == "reasoning.text" and details[0]["text"]
+    first, second = emulator.chat_bodies()
+    assert first["reasoning"] == {"max_tokens": 1024}
+    assistant = next(m for m in second["messages"] if m["role"] == "assistant")
+    assert assistant["reasoning_details"] == details
+    if not streaming:
+        assert details[0]["signature"], "the non-streamed block keeps its signature"

@@ -135,7 +135,7 @@ class OpenRouter(FunctionCallingLLM):
         default=None,
         description="OpenRouter reasoning config, e.g. {'effort': 'high'} or {'max_tokens': 2000}.",
     )
-    reasoning_effort: Literal["minimal", "low", "medium", "high", "xhigh"] | None = Field(
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = Field(
         default=None, description="Shortcut for reasoning={'effort': ...}."
     )
     provider: ProviderPreferences | None = Field(
