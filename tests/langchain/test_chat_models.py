@@ -320,6 +320,7 @@ def test_structured_output_json_schema_strict() -> None:
     assert response_format["json_schema"]["name"] == "Person"
     assert response_format["json_schema"]["strict"] is True
     assert response_format["json_schema"]["schema"]["required"] == ["name", "age"]
+    assert response_format["json_schema"]["schema"]["additionalProperties"] is False
 
 
 def test_structured_output_json_mode_with_a_dict_schema() -> None:
@@ -354,6 +355,21 @@ def test_api_key_from_env_and_never_shown() -> None:
     assert "sk-or-env-secret" not in repr(llm)
     assert "sk-or-env-secret" not in dumps(llm)
     assert llm._get_client().api_key == "sk-or-env-secret"
+
+
+def test_environment_fallbacks() -> None:
+    env = {
+        "OPENROUTER_API_KEY": "sk-or-env",
+        "OPENROUTER_BASE_URL": "emulator://",
+        "OPENROUTER_APP_TITLE": "EnvApp",
+        "OPENROUTER_APP_URL": "https://env.app",
+        "OPENROUTER_SESSION_ID": "session-from-env",
+    }
+    with mock.patch.dict(os.environ, env):
+        llm = ChatOpenRouter(model="openai/gpt-4o-mini")
+    assert (llm.base_url, llm.app_name, llm.app_url) == ("emulator://", "EnvApp", "https://env.app")
+    assert llm.session_id == "session-from-env"
+    assert llm.invoke("hello").response_metadata["model_provider"] == "openrouter"
 
 
 def test_settings_reach_the_core_client() -> None:

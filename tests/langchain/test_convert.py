@@ -482,3 +482,27 @@ def test_tool_call_arguments_round_trip_as_json() -> None:
     message = AIMessage("", tool_calls=[{"id": "c", "name": "f", "args": {"q": "naïve ☃"}}])
     sent = message_to_wire(message)["tool_calls"][0]["function"]["arguments"]
     assert json.loads(sent) == {"q": "naïve ☃"}
+
+
+def test_audio_output_becomes_an_audio_block() -> None:
+    body = dict(COMPLETION)
+    body["choices"] = [
+        {
+            "index": 0,
+            "finish_reason": "stop",
+            "message": {
+                "role": "assistant",
+                "content": "",
+                "audio": {"id": "audio_1", "data": "UklGRg==", "transcript": "hi there"},
+            },
+        }
+    ]
+    message = completion_to_chat_result(body).generations[0].message
+    assert message.content_blocks == [
+        {
+            "type": "audio",
+            "base64": "UklGRg==",
+            "id": "audio_1",
+            "extras": {"transcript": "hi there"},
+        }
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.utils import secret_from_env
+from langchain_core.utils import from_env, secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
 if TYPE_CHECKING:
@@ -31,16 +31,19 @@ class OpenRouterClientSettings(BaseModel):
         default_factory=secret_from_env("OPENROUTER_API_KEY", default=None),
     )
     """OpenRouter API key; read from ``OPENROUTER_API_KEY`` when not given."""
-    base_url: str = Field(default=DEFAULT_BASE_URL, alias="openrouter_api_base")
-    """API root. ``"emulator://"`` answers from the offline in-process emulator."""
+    base_url: str = Field(
+        default_factory=from_env("OPENROUTER_BASE_URL", default=DEFAULT_BASE_URL),
+        alias="openrouter_api_base",
+    )
+    """API root (env: ``OPENROUTER_BASE_URL``). ``"emulator://"`` uses the offline emulator."""
     timeout: float | None = Field(default=None, alias="request_timeout")
     """Per-request timeout in seconds (the LangChain convention); None keeps the core default."""
     max_retries: int | None = None
     """Retries for 429 / 5xx / connection failures, done by the core; None keeps its default."""
-    app_name: str | None = None
-    """Sent as ``X-Title`` for OpenRouter app attribution."""
-    app_url: str | None = None
-    """Sent as ``HTTP-Referer`` for OpenRouter app attribution."""
+    app_name: str | None = Field(default_factory=from_env("OPENROUTER_APP_TITLE", default=None))
+    """Sent as ``X-Title`` for OpenRouter app attribution (env: ``OPENROUTER_APP_TITLE``)."""
+    app_url: str | None = Field(default_factory=from_env("OPENROUTER_APP_URL", default=None))
+    """Sent as ``HTTP-Referer`` for app attribution (env: ``OPENROUTER_APP_URL``)."""
     default_headers: dict[str, str] | None = None
     """Extra headers sent on every request."""
     client: Any = Field(default=None, exclude=True)

@@ -725,6 +725,14 @@ def _translate(message: AIMessage) -> list[types.ContentBlock]:
         image_block = _image_output_block(image)
         if image_block is not None:
             blocks.append(image_block)
+    audio = extra.get("audio")
+    if isinstance(audio, Mapping) and audio.get("data"):
+        audio_block: dict[str, Any] = {"type": "audio", "base64": audio["data"]}
+        if audio.get("id"):
+            audio_block["id"] = audio["id"]
+        if audio.get("transcript"):
+            audio_block["extras"] = {"transcript": audio["transcript"]}
+        blocks.append(cast("types.AudioContentBlock", audio_block))
     if extra.get("refusal"):
         blocks.append({"type": "non_standard", "value": {"refusal": extra["refusal"]}})
     return blocks

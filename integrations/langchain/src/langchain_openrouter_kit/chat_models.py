@@ -31,7 +31,11 @@ from langchain_core.output_parsers.openai_tools import (
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
-from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
+from langchain_core.utils import from_env
+from langchain_core.utils.function_calling import (
+    convert_to_openai_function,
+    convert_to_openai_tool,
+)
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -180,8 +184,8 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
     """Prompt transforms, e.g. ``["middle-out"]``."""
     plugins: list[dict[str, Any]] | None = None
     """Plugins, e.g. ``[{"id": "web"}]``."""
-    session_id: str | None = None
-    """Groups related requests for OpenRouter observability."""
+    session_id: str | None = Field(default_factory=from_env("OPENROUTER_SESSION_ID", default=None))
+    """Groups related requests for OpenRouter observability (env: ``OPENROUTER_SESSION_ID``)."""
     trace: dict[str, Any] | None = None
     """Broadcast trace metadata."""
     user: str | None = None
@@ -471,18 +475,17 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
             if schema is None:
                 msg = "schema must be given for method='json_schema'."
                 raise ValueError(msg)
-            json_schema = convert_to_json_schema(schema)
+            # Same conversion as tools: with strict=True it closes every object
+            # (additionalProperties false) as strict JSON-schema providers require.
+            function = convert_to_openai_function(schema, strict=strict)
             response_format: dict[str, Any] = {
                 "type": "json_schema",
-                "json_schema": {
-                    "name": json_schema.get("title") or "response",
-                    "schema": json_schema,
-                },
+                "json_schema": {"name": function["name"], "schema": function["parameters"]},
             }
             if strict is not None:
                 response_format["json_schema"]["strict"] = strict
-            if json_schema.get("description"):
-                response_format["json_schema"]["description"] = json_schema["description"]
+            if function.get("description"):
+                response_format["json_schema"]["description"] = function["description"]
             llm = self.bind(response_format=response_format, ls_structured_output_format=ls_format)
             parser = _json_parser(schema, is_pydantic)
         elif method == "json_mode":
