@@ -73,6 +73,7 @@ RESET = ("daily", "weekly", "monthly")
 CHALLENGE_METHODS = ("S256", "plain")
 
 RESPONSES_RULES: tuple[v.Rule, ...] = (
+    v.Items("input"),
     Text("model"),
     Text("instructions"),
     Range("temperature", 0, 2),
@@ -98,6 +99,7 @@ RESPONSES_RULES: tuple[v.Rule, ...] = (
 )
 
 MESSAGES_RULES: tuple[v.Rule, ...] = (
+    v.Messages(roles=v.ANTHROPIC_ROLES),
     Text("model", required=True),
     Range("max_tokens", 1, None, integer=True),
     Range("temperature", 0, 2),

@@ -246,6 +246,47 @@ class Tools:
                 )
 
 
+ANTHROPIC_ROLES = ("user", "assistant")
+"""Roles of /messages turns (the system prompt is the top-level `system` field)."""
+
+
+@dataclass(frozen=True)
+class Items:
+    """A text, or a non-empty list of item objects (the Responses API `input`)."""
+
+    field: str
+
+    def check(self, body: Mapping[str, Any]) -> None:
+        value = body.get(self.field)
+        if value is None or isinstance(value, str):
+            return
+        if not isinstance(value, Sequence) or isinstance(value, (bytes, bytearray)):
+            raise InvalidRequestError(
+                self.field,
+                f"expected a string or a list of input items, got {type(value).__name__}",
+            )
+        if not value:
+            raise InvalidRequestError(
+                self.field, "expected at least one input item, got an empty list"
+            )
+        for i, item in enumerate(value):
+            if not isinstance(item, Mapping):
+                raise InvalidRequestError(
+                    f"{self.field}[{i}]",
+                    f"expected an input item object, got {type(item).__name__}",
+                )
+
+
+def id_list(value: Any) -> Any:
+    """A list of ids to send: a list copy of a sequence, but a lone string left as it is.
+
+    (`list("key")` would send one id per character; left alone, the rule rejects the string.)
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        return value
+    return list(value)
+
+
 def check(rules: Sequence[Rule], body: Mapping[str, Any]) -> None:
     """Apply every rule to the body; the first broken one raises."""
     for rule in rules:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._pagination import Paginator
+from .._validation import id_list
 from ._resource import OPTION_NAMES, RequestOptions, Resource, page_query, split_options
 
 if TYPE_CHECKING:
@@ -199,7 +200,7 @@ class Guardrails(Resource):
         return self._request(  # type: ignore[no-any-return]
             "guardrails.assign_keys",
             path_params={"id": id},
-            body={"key_hashes": list(key_hashes)},
+            body={"key_hashes": id_list(key_hashes)},
             **options,
         )
 
@@ -211,7 +212,7 @@ class Guardrails(Resource):
         return self._request(  # type: ignore[no-any-return]
             "guardrails.unassign_keys",
             path_params={"id": id},
-            body={"key_hashes": list(key_hashes)},
+            body={"key_hashes": id_list(key_hashes)},
             **options,
         )
 
@@ -223,7 +224,7 @@ class Guardrails(Resource):
         return self._request(  # type: ignore[no-any-return]
             "guardrails.assign_members",
             path_params={"id": id},
-            body={"member_user_ids": list(member_user_ids)},
+            body={"member_user_ids": id_list(member_user_ids)},
             **options,
         )
 
@@ -235,6 +236,6 @@ class Guardrails(Resource):
         return self._request(  # type: ignore[no-any-return]
             "guardrails.unassign_members",
             path_params={"id": id},
-            body={"member_user_ids": list(member_user_ids)},
+            body={"member_user_ids": id_list(member_user_ids)},
             **options,
         )
