@@ -155,3 +155,32 @@ async def test_async_calls_and_background_generation_lookup(emulator: Emulator) 
     assert [c.source for c in tracker.calls] == ["usage", "usage", "generation"]
     await plain.close()
     await stripped.close()
+
+
+def test_responses_and_messages_apis_plain_and_streamed(
+    user: OpenRouter, emulator: Emulator
+) -> None:
+    tracker = CostTracker(user)
+    user.responses.create(model=MODELS[0], input="Say hi")
+    with user.responses.create(model=MODELS[0], input="Say hi", stream=True) as stream:
+        list(stream)
+    user.messages.create(
+        model="anthropic/claude-haiku-4.5",
+        max_tokens=50,
+        messages=[{"role": "user", "content": "hi"}],
+    )
+    with user.messages.create(
+        model="anthropic/claude-haiku-4.5",
+        max_tokens=50,
+        messages=[{"role": "user", "content": "hi"}],
+        stream=True,
+    ) as stream:
+        list(stream)
+    assert tracker.requests == 4 and tracker.pending == []
+    assert tracker.totals.cost == booked_total(emulator) > 0
+    assert tracker.by_model.keys() == {MODELS[0], "anthropic/claude-haiku-4.5"}
+    assert all(c.prompt_tokens > 0 and c.completion_tokens > 0 for c in tracker.calls)
+
+
+def booked_total(emulator: Emulator) -> Decimal:
+    return exact([g.data["total_cost"] for g in emulator.account.generations.values()])
