@@ -32,6 +32,12 @@ class Pricing(OpenRouterModel):
     internal_reasoning: Decimal | None = None
     input_cache_read: Decimal | None = None
     input_cache_write: Decimal | None = None
+    input_cache_write_1h: Decimal | None = None
+    image_token: Decimal | None = None
+    image_output: Decimal | None = None
+    audio: Decimal | None = None
+    audio_output: Decimal | None = None
+    input_audio_cache: Decimal | None = None
     discount: float | None = None
 
     @property
@@ -41,6 +47,18 @@ class Pricing(OpenRouterModel):
     @property
     def completion_per_million(self) -> Decimal | None:
         return per_million(self.completion)
+
+    @property
+    def internal_reasoning_per_million(self) -> Decimal | None:
+        return per_million(self.internal_reasoning)
+
+    @property
+    def input_cache_read_per_million(self) -> Decimal | None:
+        return per_million(self.input_cache_read)
+
+    @property
+    def input_cache_write_per_million(self) -> Decimal | None:
+        return per_million(self.input_cache_write)
 
     def estimate(self, prompt_tokens: int, completion_tokens: int) -> Decimal:
         """Cost in USD of a call with these token counts at these prices (request fee included)."""
@@ -119,6 +137,7 @@ class ModelEndpoint(OpenRouterModel):
     """One provider's endpoint for a model: its prices, limits, quantization and health."""
 
     name: str | None = None
+    model_id: str | None = None
     model_name: str | None = None
     provider_name: str | None = None
     tag: str | None = None
@@ -129,7 +148,12 @@ class ModelEndpoint(OpenRouterModel):
     pricing: Pricing | None = None
     supported_parameters: list[str] = []
     status: int | None = None
+    uptime_last_5m: float | None = None
     uptime_last_30m: float | None = None
+    uptime_last_1d: float | None = None
+    supports_zdr: bool | None = None
+    supports_tool_choice: dict[str, Any] | None = None
+    service_tier: str | None = None
     latency_last_30m: Any = None
     throughput_last_30m: Any = None
     supports_implicit_caching: bool | None = None
