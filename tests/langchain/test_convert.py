@@ -506,3 +506,57 @@ def test_audio_output_becomes_an_audio_block() -> None:
             "extras": {"transcript": "hi there"},
         }
     ]
+
+
+def test_anthropic_format_history_converts() -> None:
+    """A ChatAnthropic-style history: source images/documents, tool_use and thinking blocks."""
+    human = HumanMessage(
+        [
+            {"type": "text", "text": "what is this?", "cache_control": {"type": "ephemeral"}},
+            {
+                "type": "image",
+                "source": {"type": "base64", "media_type": "image/png", "data": "iVBO"},
+            },
+            {"type": "image", "source": {"type": "url", "url": "https://x/a.png"}},
+            {
+                "type": "document",
+                "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBER"},
+            },
+        ]
+    )
+    assert message_to_wire(human)["content"] == [
+        {"type": "text", "text": "what is this?", "cache_control": {"type": "ephemeral"}},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBO"}},
+        {"type": "image_url", "image_url": {"url": "https://x/a.png"}},
+        {
+            "type": "file",
+            "file": {"filename": "document", "file_data": "data:application/pdf;base64,JVBER"},
+        },
+    ]
+    assistant = AIMessage(
+        [
+            {"type": "thinking", "thinking": "Let me look.", "signature": "sig=="},
+            {"type": "redacted_thinking", "data": "opaque"},
+            {"type": "text", "text": "Calling the tool"},
+            {"type": "tool_use", "id": "toolu_1", "name": "pick", "input": {"c": "red"}},
+        ],
+        tool_calls=[{"id": "toolu_1", "name": "pick", "args": {"c": "red"}}],
+    )
+    wire = message_to_wire(assistant)
+    assert wire["content"] == [{"type": "text", "text": "Calling the tool"}]
+    assert wire["tool_calls"][0]["id"] == "toolu_1"
+    assert wire["reasoning_details"] == [
+        {
+            "type": "reasoning.text",
+            "text": "Let me look.",
+            "signature": "sig==",
+            "format": "anthropic-claude-v1",
+            "index": 0,
+        },
+        {
+            "type": "reasoning.encrypted",
+            "data": "opaque",
+            "format": "anthropic-claude-v1",
+            "index": 1,
+        },
+    ]

@@ -160,6 +160,10 @@ class TestChatOpenRouterStandardIntegration(ChatModelIntegrationTests):
         return True
 
     @property
+    def supports_anthropic_inputs(self) -> bool:
+        return True
+
+    @property
     def supports_pdf_tool_message(self) -> bool:
         return True
 

@@ -96,7 +96,7 @@ def _ai_message_to_wire(message: AIMessage) -> dict[str, Any]:
     if message.name:
         wire["name"] = message.name
     extra = message.additional_kwargs
-    details = extra.get("reasoning_details")
+    details = extra.get("reasoning_details") or _anthropic_thinking_details(message.content)
     if details:
         # Replayed exactly (merged fragments, signatures and encrypted data intact): Gemini
         # thought signatures and Anthropic thinking signatures are rejected otherwise.
@@ -104,6 +104,29 @@ def _ai_message_to_wire(message: AIMessage) -> dict[str, Any]:
     elif extra.get("reasoning_content"):
         wire["reasoning"] = extra["reasoning_content"]
     return wire
+
+
+def _anthropic_thinking_details(content: str | list[Any]) -> list[dict[str, Any]]:
+    """Anthropic ``thinking`` / ``redacted_thinking`` blocks (e.g. a history written by
+    ChatAnthropic) as the reasoning_details OpenRouter replays to Claude, signature intact."""
+    if isinstance(content, str):
+        return []
+    details: list[dict[str, Any]] = []
+    for block in content:
+        if not isinstance(block, Mapping):
+            continue
+        if block.get("type") == "thinking":
+            detail = {"type": "reasoning.text", "text": block.get("thinking", "")}
+            if block.get("signature"):
+                detail["signature"] = block["signature"]
+        elif block.get("type") == "redacted_thinking":
+            detail = {"type": "reasoning.encrypted", "data": block.get("data", "")}
+        else:
+            continue
+        detail["format"] = "anthropic-claude-v1"
+        detail["index"] = len(details)
+        details.append(detail)
+    return details
 
 
 def tool_call_to_wire(call: ToolCall) -> dict[str, Any]:
@@ -154,6 +177,7 @@ _ASSISTANT_SKIPPED_BLOCKS = frozenset(
     {
         "reasoning",
         "thinking",
+        "redacted_thinking",
         "tool_call",
         "tool_call_chunk",
         "invalid_tool_call",
@@ -178,7 +202,7 @@ def content_block_to_wire(
         return None
     elif block_type == "image":
         part = _image_block_to_wire(block)
-    elif block_type == "file":
+    elif block_type == "file" or (block_type == "document" and "source" in block):
         part = _file_block_to_wire(block)
     elif block_type == "audio":
         part = _audio_block_to_wire(block)
@@ -196,11 +220,14 @@ def content_block_to_wire(
 
 
 def _block_base64(block: Mapping[str, Any]) -> str | None:
-    """Return base64 data from a v1 (``base64``) or v0 (``source_type="base64"``) block."""
+    """Base64 data of a v1 (``base64``), v0 (``source_type``) or Anthropic (``source``) block."""
     if block.get("base64"):
         return cast("str", block["base64"])
     if block.get("source_type") == "base64":
         return cast("str", block.get("data"))
+    source = block.get("source")
+    if isinstance(source, Mapping) and source.get("type") == "base64":
+        return cast("str", source.get("data"))
     return None
 
 
@@ -209,7 +236,17 @@ def _block_url(block: Mapping[str, Any]) -> str | None:
         return cast("str", block["url"])
     if block.get("source_type") == "url":
         return cast("str", block.get("url") or block.get("data"))
+    source = block.get("source")
+    if isinstance(source, Mapping) and source.get("type") == "url":
+        return cast("str", source.get("url"))
     return None
+
+
+def _block_mime_type(block: Mapping[str, Any]) -> str | None:
+    source = block.get("source")
+    if isinstance(source, Mapping) and source.get("media_type"):
+        return cast("str", source["media_type"])
+    return cast("str | None", block.get("mime_type"))
 
 
 def _url_or_data_uri(block: Mapping[str, Any], kind: str) -> str:
@@ -220,7 +257,7 @@ def _url_or_data_uri(block: Mapping[str, Any], kind: str) -> str:
     if data is None:
         msg = f"A {kind} block needs 'url' or 'base64' data; file ids are not supported by OpenRouter."
         raise ValueError(msg)
-    mime_type = block.get("mime_type")
+    mime_type = _block_mime_type(block)
     if not mime_type:
         msg = f"A base64 {kind} block needs 'mime_type'."
         raise ValueError(msg)
@@ -239,7 +276,7 @@ def _file_block_to_wire(block: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(block.get("file"), Mapping):  # already the wire shape
         return dict(block)
     extras = block.get("extras") or block.get("metadata") or {}
-    filename = block.get("filename") or extras.get("filename") or "document"
+    filename = block.get("filename") or extras.get("filename") or block.get("title") or "document"
     if block.get("mime_type") == "text/plain" and block.get("text") is not None:
         return {"type": "text", "text": block["text"]}
     return {
