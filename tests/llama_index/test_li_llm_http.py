@@ -11,7 +11,7 @@ import logging
 
 import httpx
 import pytest
-from li_support import Replay, catalogue, completion_json
+from li_support import RecordingEventHandler, Replay, catalogue, completion_json
 from llama_index.core.base.llms.types import ChatMessage
 from llama_index.core.prompts import PromptTemplate
 from llama_index.llms.openrouter_kit import OpenRouter
@@ -303,3 +303,29 @@ async def test_as_structured_llm_async() -> None:
     llm = make_llm(replay, "qwen/qwen3-235b-a22b").as_structured_llm(Album)
     response = await llm.achat([ChatMessage(content="Name an album by Joni Mitchell.")])
     assert response.raw == Album(name="Blue", year=1971)
+
+
+def test_instrumentation_events_for_chat_stream_and_structured_output(
+    instrumentation_events: RecordingEventHandler,
+) -> None:
+    replay = Replay(completion_json("hello"), completion_json('{"name": "Blue", "year": 1971}'))
+    llm = make_llm(replay, "qwen/qwen3-235b-a22b")
+    llm.chat([ChatMessage(content="hi")])
+    llm.structured_predict(Album, PromptTemplate("Name an album."))
+
+    names = instrumentation_events.names("LLM")
+    assert names == [
+        "LLMChatStartEvent",
+        "LLMChatEndEvent",
+        "LLMStructuredPredictStartEvent",
+        "LLMChatStartEvent",
+        "LLMChatEndEvent",
+        "LLMStructuredPredictEndEvent",
+    ]
+    start = next(
+        e for e in instrumentation_events.events if type(e).__name__ == "LLMChatStartEvent"
+    )
+    assert start.model_dict["model_name"] == "qwen/qwen3-235b-a22b"
+    assert "sk-or-v1-test" not in json.dumps(start.model_dict, default=str)
+    end = next(e for e in instrumentation_events.events if type(e).__name__ == "LLMChatEndEvent")
+    assert end.response.additional_kwargs["cost"] == 0.5

@@ -6,7 +6,7 @@ import functools
 import logging
 import re
 from collections.abc import AsyncGenerator, Generator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from llama_index.core.base.llms.generic_utils import (
     achat_to_completion_decorator,
@@ -27,6 +27,11 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
+from llama_index.core.instrumentation import get_dispatcher  # type: ignore[attr-defined]
+from llama_index.core.instrumentation.events.llm import (
+    LLMStructuredPredictEndEvent,
+    LLMStructuredPredictStartEvent,
+)
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
@@ -54,6 +59,7 @@ if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
 
 logger = logging.getLogger(__name__)
+dispatcher = get_dispatcher(__name__)
 
 DEFAULT_MODEL = "openrouter/auto"
 
@@ -79,7 +85,7 @@ def _core_chat_keywords() -> frozenset[str]:
     """Keyword names the core's chat ``create()`` accepts; anything else must go in extra_body."""
     from openrouter_kit.resources.chat import CHAT_FIELDS
 
-    return CHAT_FIELDS | {"extra_headers", "extra_query", "timeout"}
+    return frozenset(CHAT_FIELDS) | {"extra_headers", "extra_query", "timeout"}
 
 
 def _strict_json_schema(node: Any) -> Any:
@@ -548,7 +554,7 @@ class OpenRouter(FunctionCallingLLM):
     def _parse_structured(output_cls: type[Model], text: str | None) -> Model:
         from llama_index.core.output_parsers.pydantic import PydanticOutputParser
 
-        return PydanticOutputParser(output_cls=output_cls).parse(text or "")
+        return cast(Model, PydanticOutputParser(output_cls=output_cls).parse(text or ""))
 
     @staticmethod
     def _with_required_tool(llm_kwargs: dict[str, Any] | None) -> dict[str, Any]:
@@ -556,6 +562,7 @@ class OpenRouter(FunctionCallingLLM):
         kwargs.setdefault("tool_choice", "required")
         return kwargs
 
+    @dispatcher.span
     def structured_predict(
         self,
         output_cls: type[Model],
@@ -565,13 +572,22 @@ class OpenRouter(FunctionCallingLLM):
     ) -> Model:
         """Structured output via json_schema when supported, else a forced tool call."""
         if self._use_json_schema():
+            dispatcher.event(
+                LLMStructuredPredictStartEvent(
+                    output_cls=output_cls, template=prompt, template_args=prompt_args
+                )
+            )
             messages = self._extend_messages(prompt.format_messages(**prompt_args))
             response = self.chat(messages, **self._json_schema_kwargs(llm_kwargs, output_cls))
-            return self._parse_structured(output_cls, response.message.content)
-        return super().structured_predict(
+            result = self._parse_structured(output_cls, response.message.content)
+            dispatcher.event(LLMStructuredPredictEndEvent(output=result))
+            return result
+        result = super().structured_predict(
             output_cls, prompt, llm_kwargs=self._with_required_tool(llm_kwargs), **prompt_args
         )
+        return cast(Model, result)
 
+    @dispatcher.span
     async def astructured_predict(
         self,
         output_cls: type[Model],
@@ -581,14 +597,22 @@ class OpenRouter(FunctionCallingLLM):
     ) -> Model:
         """Async :meth:`structured_predict`."""
         if await self._ause_json_schema():
+            dispatcher.event(
+                LLMStructuredPredictStartEvent(
+                    output_cls=output_cls, template=prompt, template_args=prompt_args
+                )
+            )
             messages = self._extend_messages(prompt.format_messages(**prompt_args))
             response = await self.achat(
                 messages, **self._json_schema_kwargs(llm_kwargs, output_cls)
             )
-            return self._parse_structured(output_cls, response.message.content)
-        return await super().astructured_predict(
+            result = self._parse_structured(output_cls, response.message.content)
+            dispatcher.event(LLMStructuredPredictEndEvent(output=result))
+            return result
+        result = await super().astructured_predict(
             output_cls, prompt, llm_kwargs=self._with_required_tool(llm_kwargs), **prompt_args
         )
+        return cast(Model, result)
 
     def _structured_stream_call(
         self,

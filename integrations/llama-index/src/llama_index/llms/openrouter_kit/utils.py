@@ -69,10 +69,9 @@ def _image_part(block: ImageBlock) -> dict[str, Any]:
     if block.url is not None and block.image is None:
         url = str(block.url)
     else:
-        if block.image_mimetype is None:
-            # inline_url() needs the mimetype; resolving once guesses it from the bytes.
-            block.image_to_base64()
-        url = block.inline_url()
+        # ImageBlock guessed the mimetype from the bytes when it was built; fall back to PNG.
+        data = block.resolve_image(as_base64=True).read().decode("ascii")
+        url = f"data:{block.image_mimetype or 'image/png'};base64,{data}"
     image_url: dict[str, Any] = {"url": url}
     if block.detail:
         image_url["detail"] = block.detail

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import llama_index.core.instrumentation as instrument
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
 from llama_index.core.callbacks import CBEventType, EventPayload
 from llama_index.core.callbacks.base import CallbackManager
+from llama_index.core.instrumentation import get_dispatcher  # type: ignore[attr-defined]
 from llama_index.core.instrumentation.events.rerank import ReRankEndEvent, ReRankStartEvent
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
@@ -19,7 +19,7 @@ from llama_index.llms.openrouter_kit._client import (
 )
 from openrouter_kit.types import ProviderPreferences
 
-dispatcher = instrument.get_dispatcher(__name__)
+dispatcher = get_dispatcher(__name__)
 
 DEFAULT_RERANK_MODEL = "cohere/rerank-v3.5"
 
