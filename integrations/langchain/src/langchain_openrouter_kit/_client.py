@@ -8,7 +8,7 @@ one core client (one connection pool).
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from langchain_core.utils import from_env, secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
@@ -72,30 +72,30 @@ class OpenRouterClientSettings(BaseModel):
     def _get_client(self) -> OpenRouter:
         """The sync core client: the one given, else one built on first use and kept."""
         if self.client is not None:
-            return self.client  # type: ignore[no-any-return]
+            return cast("OpenRouter", self.client)
         if self._sync_client is None:
             with _build_lock:
                 if self._sync_client is None:
                     from openrouter_kit import OpenRouter
 
                     self._sync_client = OpenRouter(**self._client_kwargs())
-        return self._sync_client  # type: ignore[no-any-return]
+        return cast("OpenRouter", self._sync_client)
 
     def _get_async_client(self) -> AsyncOpenRouter:
         """The async core client: the one given, else one built on first use and kept."""
         if self.async_client is not None:
-            return self.async_client  # type: ignore[no-any-return]
+            return cast("AsyncOpenRouter", self.async_client)
         if self._async_client is None:
             with _build_lock:
                 if self._async_client is None:
                     from openrouter_kit import AsyncOpenRouter
 
                     self._async_client = AsyncOpenRouter(**self._client_kwargs())
-        return self._async_client  # type: ignore[no-any-return]
+        return cast("AsyncOpenRouter", self._async_client)
 
 
 def as_wire_dict(obj: Any) -> dict[str, Any]:
     """A core result (pydantic, extra fields kept) as its wire-named dict; dicts pass through."""
     if isinstance(obj, dict):
         return obj
-    return obj.model_dump(exclude_none=True)  # type: ignore[no-any-return]
+    return cast("dict[str, Any]", obj.model_dump(exclude_none=True))

@@ -18,19 +18,15 @@ from langchain_core.messages import (
     ChatMessage,
     FunctionMessage,
     HumanMessage,
+    InvalidToolCall,
     SystemMessage,
+    ToolCall,
+    ToolCallChunk,
     ToolMessage,
 )
 from langchain_core.messages import content as types
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
-from langchain_core.messages.tool import (
-    InvalidToolCall,
-    ToolCall,
-    ToolCallChunk,
-    invalid_tool_call,
-    tool_call,
-    tool_call_chunk,
-)
+from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 MODEL_PROVIDER = "openrouter"
@@ -433,11 +429,11 @@ def usage_to_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata | None:
     input_tokens = int(usage.get("prompt_tokens") or 0)
     output_tokens = int(usage.get("completion_tokens") or 0)
     total = usage.get("total_tokens")
-    metadata = UsageMetadata(
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        total_tokens=int(total) if total is not None else input_tokens + output_tokens,
-    )
+    metadata: dict[str, Any] = {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "total_tokens": int(total) if total is not None else input_tokens + output_tokens,
+    }
     prompt_details = usage.get("prompt_tokens_details") or {}
     input_details: dict[str, int] = {}
     for wire_name, lc_name in (
@@ -458,7 +454,7 @@ def usage_to_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata | None:
             output_details[lc_name] = int(value)
     if output_details:
         metadata["output_token_details"] = cast("OutputTokenDetails", output_details)
-    return metadata
+    return cast("UsageMetadata", metadata)
 
 
 _USAGE_METADATA_KEYS = ("cost", "cost_details", "is_byok", "server_tool_use_details")
@@ -693,8 +689,9 @@ def _mapping(obj: Any) -> Any:
 # --------------------------------------------------------------------------------------
 
 
-def _citations(annotations: Iterable[Mapping[str, Any]]) -> list[types.Citation]:
-    citations: list[types.Citation] = []
+def _citations(annotations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``url_citation`` annotations as standard ``citation`` annotations."""
+    citations: list[dict[str, Any]] = []
     for annotation in annotations:
         if annotation.get("type") != "url_citation":
             continue
@@ -709,11 +706,12 @@ def _citations(annotations: Iterable[Mapping[str, Any]]) -> list[types.Citation]
         ):
             if body.get(wire_name) is not None:
                 citation[lc_name] = body[wire_name]
-        citations.append(cast("types.Citation", citation))
+        citations.append(citation)
     return citations
 
 
-def _image_output_block(image: Mapping[str, Any]) -> types.ImageContentBlock | None:
+def _image_output_block(image: Any) -> dict[str, Any] | None:
+    """An ``images`` item (``{"image_url": {"url": ...}}``) as a standard image block."""
     url = (image.get("image_url") or {}).get("url") if isinstance(image, Mapping) else None
     if not isinstance(url, str):
         return None
@@ -723,9 +721,10 @@ def _image_output_block(image: Mapping[str, Any]) -> types.ImageContentBlock | N
     return {"type": "image", "url": url}
 
 
-def _reasoning_blocks(message: AIMessage) -> list[types.ContentBlock]:
+def _reasoning_blocks(message: AIMessage) -> list[dict[str, Any]]:
+    """One reasoning block per merged reasoning_details entry (the entry kept in extras)."""
     details = message.additional_kwargs.get("reasoning_details")
-    blocks: list[types.ContentBlock] = []
+    blocks: list[dict[str, Any]] = []
     if details:
         for detail in merge_reasoning_details(details):
             text = detail.get("text") or detail.get("summary")
@@ -733,7 +732,7 @@ def _reasoning_blocks(message: AIMessage) -> list[types.ContentBlock]:
             if text:
                 block["reasoning"] = text
             block["extras"] = {"reasoning_detail": detail}
-            blocks.append(cast("types.ReasoningContentBlock", block))
+            blocks.append(block)
         return blocks
     reasoning = message.additional_kwargs.get("reasoning_content")
     if reasoning:
@@ -741,23 +740,23 @@ def _reasoning_blocks(message: AIMessage) -> list[types.ContentBlock]:
     return blocks
 
 
-def _translate(message: AIMessage) -> list[types.ContentBlock]:
-    """Derive standard content blocks: reasoning, text with citations, images, tool calls."""
+def _translate(message: AIMessage) -> list[dict[str, Any]]:
+    """Derive standard content blocks: reasoning, text with citations, images, audio."""
     blocks = _reasoning_blocks(message)
     extra = message.additional_kwargs
     if isinstance(message.content, str):
         if message.content:
-            text: types.TextContentBlock = {"type": "text", "text": message.content}
+            text: dict[str, Any] = {"type": "text", "text": message.content}
             citations = _citations(extra.get("annotations") or [])
             if citations:
-                text["annotations"] = list(citations)
+                text["annotations"] = citations
             blocks.append(text)
     else:
         for block in message.content:
             if isinstance(block, str):
                 blocks.append({"type": "text", "text": block})
             elif block.get("type") != "reasoning":
-                blocks.append(cast("types.ContentBlock", block))
+                blocks.append(dict(block))
     for image in extra.get("images") or []:
         image_block = _image_output_block(image)
         if image_block is not None:
@@ -769,7 +768,7 @@ def _translate(message: AIMessage) -> list[types.ContentBlock]:
             audio_block["id"] = audio["id"]
         if audio.get("transcript"):
             audio_block["extras"] = {"transcript": audio["transcript"]}
-        blocks.append(cast("types.AudioContentBlock", audio_block))
+        blocks.append(audio_block)
     if extra.get("refusal"):
         blocks.append({"type": "non_standard", "value": {"refusal": extra["refusal"]}})
     return blocks
@@ -783,10 +782,8 @@ def translate_content(message: AIMessage) -> list[types.ContentBlock]:
             {"type": "tool_call", "id": call.get("id"), "name": call["name"], "args": call["args"]}
         )
     for bad in message.invalid_tool_calls:
-        invalid_block = dict(bad)
-        invalid_block["type"] = "invalid_tool_call"
-        blocks.append(cast("types.InvalidToolCall", invalid_block))
-    return blocks
+        blocks.append({**bad, "type": "invalid_tool_call"})
+    return cast("list[types.ContentBlock]", blocks)
 
 
 def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]:
@@ -808,7 +805,7 @@ def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]
             )
     else:
         for chunk in message.tool_call_chunks:
-            tool_chunk: types.ToolCallChunk = {
+            tool_chunk: dict[str, Any] = {
                 "type": "tool_call_chunk",
                 "id": chunk.get("id"),
                 "name": chunk.get("name"),
@@ -817,7 +814,7 @@ def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]
             if chunk.get("index") is not None:
                 tool_chunk["index"] = chunk["index"]
             blocks.append(tool_chunk)
-    return blocks
+    return cast("list[types.ContentBlock]", blocks)
 
 
 def register_content_translator() -> None:

@@ -174,7 +174,7 @@ class LazyModelProfile(dict):  # type: ignore[type-arg]
         self._ensure()
         return dict(super().items()) == other
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __repr__(self) -> str:
         if not self._loaded:

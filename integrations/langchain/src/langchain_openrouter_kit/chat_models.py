@@ -14,10 +14,9 @@ from operator import itemgetter
 from typing import Any, Literal, TypeAlias
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models import LanguageModelInput
+from langchain_core.language_models import LangSmithParams, LanguageModelInput
 from langchain_core.language_models.chat_models import (
     BaseChatModel,
-    LangSmithParams,
     agenerate_from_stream,
     generate_from_stream,
 )
@@ -468,7 +467,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
                 ls_structured_output_format=ls_format,
             )
             if is_pydantic:
-                parser = PydanticToolsParser(tools=[schema], first_tool_only=True)  # type: ignore[list-item]
+                parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
             else:
                 parser = JsonOutputKeyToolsParser(key_name=tool_name, first_tool_only=True)
         elif method == "json_schema":
