@@ -329,3 +329,14 @@ def test_instrumentation_events_for_chat_stream_and_structured_output(
     assert "sk-or-v1-test" not in json.dumps(start.model_dict, default=str)
     end = next(e for e in instrumentation_events.events if type(e).__name__ == "LLMChatEndEvent")
     assert end.response.additional_kwargs["cost"] == 0.5
+
+
+async def test_a_given_sync_client_configures_its_async_twin() -> None:
+    """Only client= given: async calls reach the same server with the same key."""
+    llm = OpenRouter(
+        model="openai/gpt-4o-mini",
+        client=CoreOpenRouter(api_key="sk-or-v1-given", base_url="emulator://"),
+    )
+    response = await llm.achat([ChatMessage(content="What is 2+3?")])
+    assert response.message.content == "5"
+    assert llm.metadata.context_window > 3900  # the sync client itself serves /models

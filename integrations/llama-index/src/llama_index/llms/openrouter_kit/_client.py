@@ -72,14 +72,30 @@ class CoreClients:
                 return str(client.base_url)
         return str(self._settings["base_url"])
 
+    def _twin_settings(self, given: Any) -> tuple[str | None, dict[str, Any]]:
+        """Key and settings for building the missing sync/async twin of a caller's client.
+
+        A caller who passed only ``client=`` (or only ``async_client=``) configured that
+        client; its twin must talk to the same server with the same key, not the defaults.
+        """
+        if given is None:
+            return self._api_key, self._settings
+        settings = dict(self._settings)
+        settings["base_url"] = (
+            "emulator://" if getattr(given, "uses_emulator", False) else str(given.base_url)
+        )
+        for name in ("app_name", "app_url", "max_retries", "timeout"):
+            if getattr(given, name, None) is not None:
+                settings[name] = getattr(given, name)
+        return self._api_key or getattr(given, "api_key", None), settings
+
     def sync(self) -> Any:
         """The sync core client (``openrouter_kit.OpenRouter``), built on first call."""
         if self._client is None:
             from openrouter_kit import OpenRouter
 
-            self._client = OpenRouter(
-                api_key=self._api_key, http_client=self._http_client, **self._settings
-            )
+            api_key, settings = self._twin_settings(self._async_client)
+            self._client = OpenRouter(api_key=api_key, http_client=self._http_client, **settings)
         return self._client
 
     def async_(self) -> Any:
@@ -87,7 +103,8 @@ class CoreClients:
         if self._async_client is None:
             from openrouter_kit import AsyncOpenRouter
 
+            api_key, settings = self._twin_settings(self._client)
             self._async_client = AsyncOpenRouter(
-                api_key=self._api_key, http_client=self._async_http_client, **self._settings
+                api_key=api_key, http_client=self._async_http_client, **settings
             )
         return self._async_client
