@@ -132,7 +132,12 @@ def test_invoke_matches_recorded_completion(recording: Interaction) -> None:
     if recorded.get("reasoning_details"):
         assert blocks[0]["type"] == "reasoning"
     if recorded.get("images"):
-        assert any(block["type"] == "image" for block in blocks)
+        images = [block for block in blocks if block["type"] == "image"]
+        assert len(images) == len(recorded["images"])
+    citations = [a for a in recorded.get("annotations") or [] if a.get("type") == "url_citation"]
+    if citations and message.text:
+        text_block = next(block for block in blocks if block["type"] == "text")
+        assert len(text_block["annotations"]) == len(citations)
 
 
 @pytest.mark.parametrize("recording", CHAT_STREAMS, ids=_ids(CHAT_STREAMS))
@@ -147,6 +152,9 @@ def test_stream_matches_recorded_events(recording: Interaction) -> None:
 
     deltas = [event["choices"][0]["delta"] for event in events if event.get("choices")]
     assert message.text == "".join(delta.get("content") or "" for delta in deltas)
+    for key in ("annotations", "images"):  # web-search citations, image output
+        expected_items = [item for delta in deltas for item in delta.get(key) or []]
+        assert message.additional_kwargs.get(key, []) == expected_items
     fragments = [d for delta in deltas for d in delta.get("reasoning_details") or []]
     assert message.additional_kwargs.get("reasoning_details", []) == _merge_details(fragments)
     tool_fragments = [t for delta in deltas for t in delta.get("tool_calls") or []]
