@@ -42,6 +42,24 @@ from .resources import (
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from .resources._async import (
+        AsyncActivity,
+        AsyncAuth,
+        AsyncChat,
+        AsyncCredits,
+        AsyncEmbeddings,
+        AsyncEndpoints,
+        AsyncGenerations,
+        AsyncGuardrails,
+        AsyncKeys,
+        AsyncMessages,
+        AsyncModels,
+        AsyncOrganization,
+        AsyncProviders,
+        AsyncRerank,
+        AsyncResponses,
+    )
+
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncOpenRouter", "OpenRouter"]
 
 logger = logging.getLogger("openrouter_kit")
@@ -74,6 +92,22 @@ class _BaseClient:
     """Configuration shared by both clients. The API key is held privately and never shown."""
 
     _http: httpx.Client | httpx.AsyncClient
+    # The resources, typed per client below (sync results, or awaitables: resources/_async.pyi).
+    chat: Any
+    embeddings: Any
+    rerank: Any
+    models: Any
+    responses: Any
+    messages: Any
+    endpoints: Any
+    providers: Any
+    generations: Any
+    activity: Any
+    credits: Any
+    keys: Any
+    organization: Any
+    guardrails: Any
+    auth: Any
 
     def __init__(
         self,
@@ -243,6 +277,21 @@ class OpenRouter(_BaseClient):
     """The synchronous client. Reuse one instance: it keeps connections alive."""
 
     _http: httpx.Client
+    chat: Chat
+    embeddings: Embeddings
+    rerank: Rerank
+    models: Models
+    responses: Responses
+    messages: Messages
+    endpoints: Endpoints
+    providers: Providers
+    generations: Generations
+    activity: Activity
+    credits: Credits
+    keys: Keys
+    organization: Organization
+    guardrails: Guardrails
+    auth: Auth
 
     def __init__(
         self,
@@ -363,6 +412,22 @@ class AsyncOpenRouter(_BaseClient):
     """The asyncio client: the same resources and methods, awaited."""
 
     _http: httpx.AsyncClient
+    # Same resource objects as OpenRouter; the stubs say their methods return awaitables.
+    chat: AsyncChat
+    embeddings: AsyncEmbeddings
+    rerank: AsyncRerank
+    models: AsyncModels
+    responses: AsyncResponses
+    messages: AsyncMessages
+    endpoints: AsyncEndpoints
+    providers: AsyncProviders
+    generations: AsyncGenerations
+    activity: AsyncActivity
+    credits: AsyncCredits
+    keys: AsyncKeys
+    organization: AsyncOrganization
+    guardrails: AsyncGuardrails
+    auth: AsyncAuth
 
     def __init__(
         self,
