@@ -186,3 +186,13 @@ async def test_auto_mode_async_and_stream(emulator: Emulator) -> None:
         merged = chunk if merged is None else merged + chunk
     assert merged is not None
     assert merged.response_metadata["openrouter_selection"]["model"] in ALLOWED
+
+
+def test_auto_mode_standing_requirements(emulator: Emulator) -> None:
+    from openrouter_kit import Requirements
+
+    llm = AutoChatOpenRouter(
+        client=core(emulator), guardrail=None, requirements=Requirements(zdr=True, prefer="latency")
+    )
+    chosen = llm.invoke("hi").response_metadata["openrouter_selection"]
+    assert chosen["provider"]["zdr"] is True and chosen["provider"]["sort"] == "latency"

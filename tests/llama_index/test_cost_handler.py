@@ -182,3 +182,13 @@ async def test_auto_mode_async(emulator: Emulator) -> None:
     response = await llm.achat(HI)
     assert response.additional_kwargs["openrouter_selection"]["model"] in ALLOWED
     assert response.additional_kwargs["model"] in ALLOWED
+
+
+def test_auto_mode_standing_requirements(emulator: Emulator) -> None:
+    from openrouter_kit import Requirements
+
+    llm = AutoOpenRouter(
+        client=core(emulator), guardrail=None, requirements=Requirements(zdr=True, prefer="latency")
+    )
+    chosen = llm.chat(HI).additional_kwargs["openrouter_selection"]
+    assert chosen["provider"]["zdr"] is True and chosen["provider"]["sort"] == "latency"

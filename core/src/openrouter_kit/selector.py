@@ -1447,6 +1447,8 @@ class _SelectorBase:
         req = requirements or Requirements()
         if needs:
             req = req & Requirements(**needs) if requirements else Requirements(**needs)
+            if "prefer" in needs:  # an explicit keyword preference wins
+                req = req.replace(prefer=needs["prefer"])
         return req
 
     def _plan_rank(
