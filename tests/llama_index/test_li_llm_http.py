@@ -340,3 +340,42 @@ async def test_a_given_sync_client_configures_its_async_twin() -> None:
     response = await llm.achat([ChatMessage(content="What is 2+3?")])
     assert response.message.content == "5"
     assert llm.metadata.context_window > 3900  # the sync client itself serves /models
+
+
+def test_logprobs_images_and_annotations_come_through() -> None:
+    logprobs = {
+        "content": [
+            {
+                "token": "Hi",
+                "logprob": -0.1,
+                "bytes": [72, 105],
+                "top_logprobs": [
+                    {"token": "Hi", "logprob": -0.1, "bytes": [72, 105]},
+                    {"token": "Hey", "logprob": -2.5, "bytes": None},
+                ],
+            }
+        ]
+    }
+    body = completion_json(
+        "Hi",
+        images=[{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}],
+        annotations=[
+            {"type": "url_citation", "url_citation": {"url": "https://example.com", "title": "Ex"}}
+        ],
+    )
+    body["choices"][0]["logprobs"] = logprobs
+    replay = Replay(body)
+    response = make_llm(replay, "openai/gpt-4o-mini").chat(
+        [ChatMessage(content="hi")], logprobs=True, top_logprobs=2
+    )
+    sent = replay.bodies()[0]
+    assert (sent["logprobs"], sent["top_logprobs"]) == (True, 2)
+    assert [
+        [(lp.token, lp.logprob) for lp in alternatives] for alternatives in response.logprobs
+    ] == [[("Hi", -0.1), ("Hey", -2.5)]]
+    images = [b for b in response.message.blocks if type(b).__name__ == "ImageBlock"]
+    assert [str(b.url) for b in images] == ["data:image/png;base64,iVBORw0KGgo="]
+    assert (
+        response.message.additional_kwargs["annotations"][0]["url_citation"]["url"]
+        == "https://example.com"
+    )
