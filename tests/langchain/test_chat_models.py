@@ -182,7 +182,8 @@ def test_stream_carries_usage_and_asks_for_it() -> None:
 def test_stream_usage_false_is_sent() -> None:
     wire = Wire(sse_response(STREAM[:3]))
     list(make(wire, stream_usage=False).stream("hi"))
-    assert wire.bodies[0]["stream_options"] == {"include_usage": False}
+    list(make(wire).stream("hi", stream_usage=False))  # per call
+    assert [body["stream_options"] for body in wire.bodies] == [{"include_usage": False}] * 2
 
 
 def test_streaming_true_makes_invoke_stream() -> None:

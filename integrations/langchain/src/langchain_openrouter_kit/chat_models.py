@@ -318,6 +318,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         call_kwargs = dict(call_kwargs)
         call_kwargs.pop("ls_structured_output_format", None)
         call_kwargs.pop("stream", None)
+        stream_usage = call_kwargs.pop("stream_usage", self.stream_usage)
         params = self._default_params
         extra_body = dict(self.extra_body or {})
         extra_body.update(call_kwargs.pop("extra_body", None) or {})
@@ -328,7 +329,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         params["messages"] = messages_to_wire(messages)
         if stream:
             params["stream"] = True
-            if not self.stream_usage:
+            if not stream_usage:
                 params.setdefault("stream_options", {"include_usage": False})
         keywords = _core_keywords()
         for key in [key for key in params if key not in keywords]:
