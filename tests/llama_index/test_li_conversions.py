@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 from llama_index.core.base.llms.types import (
     AudioBlock,
@@ -17,6 +18,7 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 from llama_index.core.tools import FunctionTool
+from llama_index.llms.openrouter_kit.base import json_schema_response_format
 from llama_index.llms.openrouter_kit.utils import (
     merge_reasoning_details,
     resolve_tool_choice,
@@ -24,6 +26,7 @@ from llama_index.llms.openrouter_kit.utils import (
     to_wire_messages,
     to_wire_tool,
 )
+from pydantic import BaseModel
 
 PNG_1X1 = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -249,3 +252,36 @@ def test_tools_strict_and_tool_choice() -> None:
         "function": {"name": "_add"},
     }
     assert resolve_tool_choice("none", tool_required=True) == "none"
+
+
+class _Track(BaseModel):
+    title: str
+    seconds: int = 0
+
+
+class _Album(BaseModel):
+    name: str
+    tracks: list[_Track]
+    label: str | None = None
+
+
+class _Tagged(BaseModel):
+    name: str
+    counts: dict[str, int]
+
+
+def test_json_schema_response_format_is_strict_when_possible() -> None:
+    strict = json_schema_response_format(_Album)["json_schema"]
+    assert strict["strict"] is True and strict["name"] == "_Album"
+    schema = strict["schema"]
+    assert schema["additionalProperties"] is False
+    assert set(schema["required"]) == {"name", "tracks", "label"}
+    track = schema["$defs"]["_Track"]
+    assert track["additionalProperties"] is False and set(track["required"]) == {"title", "seconds"}
+    assert "default" not in json.dumps(schema)
+
+
+def test_json_schema_with_a_free_form_dict_is_not_strict() -> None:
+    loose = json_schema_response_format(_Tagged)["json_schema"]
+    assert loose["strict"] is False
+    assert loose["schema"] == _Tagged.model_json_schema()

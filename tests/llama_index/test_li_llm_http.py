@@ -379,3 +379,10 @@ def test_logprobs_images_and_annotations_come_through() -> None:
         response.message.additional_kwargs["annotations"][0]["url_citation"]["url"]
         == "https://example.com"
     )
+
+
+def test_default_model_can_call_tools() -> None:
+    """The default model must work with FunctionAgent out of the box (openrouter/auto cannot)."""
+    metadata = OpenRouter(api_key="k", http_client=Replay().client()).metadata
+    assert metadata.model_name == "openai/gpt-4o-mini"
+    assert metadata.is_function_calling_model is True

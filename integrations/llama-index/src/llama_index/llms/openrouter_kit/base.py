@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 dispatcher = get_dispatcher(__name__)
 
-DEFAULT_MODEL = "openrouter/auto"
+DEFAULT_MODEL = "openai/gpt-4o-mini"  # cheap, and supports tools and structured outputs
 
 # Instance fields sent as top-level request params when set (names are the wire names).
 _REQUEST_FIELDS = (
@@ -105,6 +105,33 @@ def _strict_json_schema(node: Any) -> Any:
         out["additionalProperties"] = False
         out["required"] = list(out["properties"])
     return out
+
+
+def _has_open_objects(node: Any) -> bool:
+    """True when the schema holds a free-form object (a dict field), which strict mode rejects."""
+    if isinstance(node, list):
+        return any(_has_open_objects(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    if node.get("type") == "object" and (
+        "properties" not in node or node.get("additionalProperties") not in (None, False)
+    ):
+        return True
+    return any(_has_open_objects(value) for value in node.values())
+
+
+def json_schema_response_format(output_cls: type[Any]) -> dict[str, Any]:
+    """A ``json_schema`` response_format for a pydantic class; strict when the schema allows it."""
+    schema = output_cls.model_json_schema()
+    strict = not _has_open_objects(schema)
+    return {
+        "type": "json_schema",
+        "json_schema": {
+            "name": re.sub(r"[^a-zA-Z0-9_-]", "_", output_cls.__name__)[:64],
+            "schema": _strict_json_schema(schema) if strict else schema,
+            "strict": strict,
+        },
+    }
 
 
 class OpenRouter(FunctionCallingLLM):
@@ -540,14 +567,7 @@ class OpenRouter(FunctionCallingLLM):
     ) -> dict[str, Any]:
         kwargs = dict(llm_kwargs or {})
         kwargs.pop("tool_choice", None)
-        kwargs["response_format"] = {
-            "type": "json_schema",
-            "json_schema": {
-                "name": re.sub(r"[^a-zA-Z0-9_-]", "_", output_cls.__name__)[:64],
-                "schema": _strict_json_schema(output_cls.model_json_schema()),
-                "strict": True,
-            },
-        }
+        kwargs["response_format"] = json_schema_response_format(output_cls)
         return kwargs
 
     @staticmethod
