@@ -17,7 +17,7 @@ from langchain_core.load import dumpd, dumps, load
 from langchain_openrouter_kit import ChatOpenRouter
 from langchain_openrouter_kit._profile import clear_catalogue_cache
 from lc_wire import Wire, json_response, sse_response
-from openrouter_kit.errors import BadRequestError
+from openrouter_kit.errors import BadGatewayError, BadRequestError
 from pydantic import BaseModel, Field
 from recordings_loader import find
 
@@ -214,6 +214,19 @@ def test_batch_shares_one_core_client() -> None:
     second.invoke("3")
     assert first._get_client() is second._get_client()
     assert sorted(body["model"] for body in wire.bodies) == ["a/b", "a/b", "c/d"]
+
+
+def test_error_body_with_http_200_is_a_typed_error_not_a_validation_error() -> None:
+    """langchain-openrouter reports this as a pydantic 'Field required' error (python-sdk#44)."""
+    body = {
+        "error": {
+            "code": 502,
+            "message": "Provider returned error",
+            "metadata": {"provider_name": "X"},
+        }
+    }
+    with pytest.raises(BadGatewayError, match="Provider returned error"):
+        make(Wire(json_response(body))).invoke("hi")
 
 
 def test_http_errors_surface_as_the_core_errors() -> None:
