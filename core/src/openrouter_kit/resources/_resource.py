@@ -7,6 +7,7 @@ pipeline. The sync client returns the result; the async client returns an awaita
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
@@ -68,3 +69,15 @@ def page_query(
     if limit is not None and max_limit is not None and limit > max_limit:
         raise InvalidRequestError("limit", f"expected at most {max_limit}, got {limit}")
     return {"offset": offset, "limit": limit}
+
+
+def utc_timestamp(field: str, value: Any) -> Any:
+    """A datetime as the ISO 8601 UTC string OpenRouter requires ('...Z'); other values unchanged.
+
+    A naive datetime is refused: OpenRouter rejects non-UTC times and guessing a zone is worse.
+    """
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidRequestError(field, "expected a timezone-aware datetime (it is sent as UTC)")
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._resource import OPTION_NAMES, RequestOptions, Resource, split_options
+from ._resource import OPTION_NAMES, RequestOptions, Resource, split_options, utc_timestamp
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -45,9 +45,8 @@ class Auth(Resource):
         """Create an authorization code for `callback_url` (https on port 443 or 3000)."""
         body: dict[str, Any] = dict(params)
         options = split_options("auth.create_code", body, AUTH_CODE_FIELDS)
-        expires = body.get("expires_at")
-        if isinstance(expires, datetime):
-            body["expires_at"] = expires.isoformat().replace("+00:00", "Z")
+        if "expires_at" in body:
+            body["expires_at"] = utc_timestamp("expires_at", body["expires_at"])
         body["callback_url"] = callback_url
         return self._request("auth.create_code", body=body, **options)  # type: ignore[no-any-return]
 

@@ -6,7 +6,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._pagination import Paginator
-from ._resource import OPTION_NAMES, RequestOptions, Resource, page_query, split_options
+from ._resource import (
+    OPTION_NAMES,
+    RequestOptions,
+    Resource,
+    page_query,
+    split_options,
+    utc_timestamp,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -42,10 +49,9 @@ UPDATE_FIELDS = (frozenset(KeyUpdateParams.__annotations__) - OPTION_NAMES) - {"
 
 
 def _key_body(params: dict[str, Any]) -> dict[str, Any]:
-    """Explicit None (no limit, no reset) is sent as JSON null; datetimes become ISO 8601."""
-    expires = params.get("expires_at")
-    if isinstance(expires, datetime):
-        params["expires_at"] = expires.isoformat().replace("+00:00", "Z")
+    """The body of POST /keys: an `expires_at` datetime becomes the ISO 8601 UTC string."""
+    if "expires_at" in params:
+        params["expires_at"] = utc_timestamp("expires_at", params["expires_at"])
     return params
 
 

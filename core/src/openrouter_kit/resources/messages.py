@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from pydantic import BaseModel
+
+from ..errors import InvalidRequestError
 from ._resource import OPTION_NAMES, RequestOptions, Resource, split_options
 
 if TYPE_CHECKING:
@@ -50,6 +53,26 @@ class MessageParams(RequestOptions, total=False):
 MESSAGE_FIELDS = frozenset(MessageParams.__annotations__) - OPTION_NAMES
 
 
+def _check_messages(messages: Any) -> None:
+    """A non-empty list of {role: 'user' | 'assistant', content: ...} turns (Anthropic's rule)."""
+    if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence) or not messages:
+        raise InvalidRequestError("messages", "expected a non-empty list of messages")
+    for i, message in enumerate(messages):
+        if isinstance(message, BaseModel):
+            continue
+        if not isinstance(message, Mapping):
+            raise InvalidRequestError(
+                f"messages[{i}]", f"expected an object, got {type(message).__name__}"
+            )
+        if message.get("role") not in ("user", "assistant"):
+            raise InvalidRequestError(
+                f"messages[{i}].role",
+                f"expected 'user' or 'assistant' (put system prompts in system=...), got {message.get('role')!r}",
+            )
+        if "content" not in message:
+            raise InvalidRequestError(f"messages[{i}].content", "is required")
+
+
 class Messages(Resource):
     """The Anthropic-compatible Messages API: one call, or a stream of typed events."""
 
@@ -87,6 +110,7 @@ class Messages(Resource):
         """
         body: dict[str, Any] = dict(params)
         options = split_options("messages.create", body, MESSAGE_FIELDS)
+        _check_messages(messages)
         body["model"] = model
         body["messages"] = messages
         if stream:
