@@ -70,6 +70,7 @@ def test_batches_dimensions_and_input_types() -> None:
         query_input_type="query",
         text_input_type="document",
         provider={"order": ["voyage"]},
+        additional_kwargs={"truncate": "END"},
         http_client=httpx.Client(transport=httpx.MockTransport(echo_handler(sent))),
     )
     texts = ["a", "bb", "ccc", "dddd", "eeeee"]
@@ -78,6 +79,7 @@ def test_batches_dimensions_and_input_types() -> None:
     assert [b["input"] for b in sent] == [["a", "bb"], ["ccc", "dddd"], ["eeeee"]]
     assert all(b["dimensions"] == 2 and b["input_type"] == "document" for b in sent)
     assert sent[0]["provider"] == {"order": ["voyage"]}
+    assert sent[0]["truncate"] == "END"  # unknown params go in the body via extra_body
     assert embed.get_query_embedding("hello") == [5.0, 0.0]
     assert sent[-1]["input_type"] == "query" and sent[-1]["input"] == ["hello"]
     assert embed.total_cost == pytest.approx(0.25 * 4)

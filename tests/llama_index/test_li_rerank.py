@@ -90,9 +90,12 @@ def test_reorders_by_relevance_and_keeps_top_n(
 
 def test_top_n_is_clamped_and_retrieval_score_kept() -> None:
     replay = Replay(VOYAGE_RERANK, path="/rerank")
-    rerank, _ = reranker(replay, top_n=10, keep_retrieval_score=True)
+    rerank, _ = reranker(
+        replay, top_n=10, keep_retrieval_score=True, additional_kwargs={"return_documents": False}
+    )
     result = rerank.postprocess_nodes(nodes(), query_str=QUERY)
     assert replay.bodies("/rerank")[0]["top_n"] == 3
+    assert replay.bodies("/rerank")[0]["return_documents"] is False
     assert [n.node.node_id for n in result] == ["n0", "n2", "n1"]
     assert [n.node.metadata["retrieval_score"] for n in result] == [0.1, 0.5, 0.9]
 

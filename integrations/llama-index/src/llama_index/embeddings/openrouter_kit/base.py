@@ -62,6 +62,9 @@ class OpenRouterEmbedding(BaseEmbedding):
         default=None, description="Provider routing preferences."
     )
     user: str | None = Field(default=None, description="Stable id of your end user.")
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Extra request body fields (sent via extra_body)."
+    )
     max_concurrency: int = Field(
         default=DEFAULT_MAX_CONCURRENCY,
         gt=0,
@@ -158,6 +161,8 @@ class OpenRouterEmbedding(BaseEmbedding):
             params["provider"] = self.provider.model_dump(exclude_none=True)
         if self.user is not None:
             params["user"] = self.user
+        if self.additional_kwargs:
+            params["extra_body"] = dict(self.additional_kwargs)
         return params
 
     def _vectors(self, response: Any, expected: int) -> list[Embedding]:

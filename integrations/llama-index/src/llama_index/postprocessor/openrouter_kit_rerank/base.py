@@ -52,6 +52,9 @@ class OpenRouterRerank(BaseNodePostprocessor):
     provider: ProviderPreferences | None = Field(
         default=None, description="Provider routing preferences."
     )
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Extra request body fields (sent via extra_body)."
+    )
     base_url: str = Field(default="", description="API base URL ('emulator://' runs offline).")
     timeout: float = Field(default=DEFAULT_TIMEOUT, description="Request timeout in seconds.")
     max_retries: int = Field(default=DEFAULT_MAX_RETRIES, description="Retries, done by the core.")
@@ -120,6 +123,8 @@ class OpenRouterRerank(BaseNodePostprocessor):
         }
         if self.provider is not None:
             params["provider"] = self.provider.model_dump(exclude_none=True)
+        if self.additional_kwargs:
+            params["extra_body"] = dict(self.additional_kwargs)
         return params
 
     def _reranked(
