@@ -455,3 +455,22 @@ def test_profile_fetch_failure_leaves_an_empty_profile() -> None:
     )
     assert llm.profile is not None and dict(llm.profile.items()) == {}
     clear_catalogue_cache()
+
+
+def test_streaming_callbacks_see_each_token_once() -> None:
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Tokens(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.tokens: list[str] = []
+
+        def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+            self.tokens.append(token)
+
+    for llm_kwargs, run in (
+        ({}, lambda llm, cfg: list(llm.stream("hi", config=cfg))),
+        ({"streaming": True}, lambda llm, cfg: llm.invoke("hi", config=cfg)),
+    ):
+        handler = Tokens()
+        run(make(Wire(sse_response(STREAM)), **llm_kwargs), {"callbacks": [handler]})
+        assert [t for t in handler.tokens if t] == ["Hel", "lo"]
