@@ -474,3 +474,17 @@ def test_streaming_callbacks_see_each_token_once() -> None:
         handler = Tokens()
         run(make(Wire(sse_response(STREAM)), **llm_kwargs), {"callbacks": [handler]})
         assert [t for t in handler.tokens if t] == ["Hel", "lo"]
+
+
+async def test_profile_loads_without_blocking_in_async_code() -> None:
+    clear_catalogue_cache()
+    catalogue = find("test_openrouter_list_models.yaml")
+    wire = Wire(catalogue.response)
+    entry = json.loads(catalogue.body)["data"][0]
+    llm = ChatOpenRouter(model=entry["id"], **wire.clients())
+    profile = await llm.aload_profile()
+    assert profile is not None and profile["max_input_tokens"] == entry["context_length"]
+    assert len(wire.requests) == 1  # one fetch, through the async client
+    assert llm.profile is profile and llm.profile.get("name") == entry["name"]
+    assert len(wire.requests) == 1
+    clear_catalogue_cache()

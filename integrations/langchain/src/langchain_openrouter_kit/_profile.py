@@ -33,15 +33,39 @@ def _catalogue(client: Any, base_url: str) -> dict[str, dict[str, Any]]:
         cached = _catalogues.get(base_url)
         if cached and now - cached[0] < CATALOGUE_TTL_SECONDS:
             return cached[1]
-        listing = client.models.list()
-        entries: dict[str, dict[str, Any]] = {}
-        for model in listing.data:
-            entry = as_wire_dict(model)
-            entries[entry["id"]] = entry
-            if entry.get("canonical_slug"):
-                entries.setdefault(entry["canonical_slug"], entry)
+        entries = _index_catalogue(client.models.list())
         _catalogues[base_url] = (now, entries)
         return entries
+
+
+def _index_catalogue(listing: Any) -> dict[str, dict[str, Any]]:
+    entries: dict[str, dict[str, Any]] = {}
+    for model in listing.data:
+        entry = as_wire_dict(model)
+        entries[entry["id"]] = entry
+        if entry.get("canonical_slug"):
+            entries.setdefault(entry["canonical_slug"], entry)
+    return entries
+
+
+async def _acatalogue(async_client: Any, base_url: str) -> dict[str, dict[str, Any]]:
+    """Async twin of :func:`_catalogue` (same cache)."""
+    cached = _catalogues.get(base_url)
+    if cached and time.monotonic() - cached[0] < CATALOGUE_TTL_SECONDS:
+        return cached[1]
+    entries = _index_catalogue(await async_client.models.list())
+    with _catalogue_lock:
+        _catalogues[base_url] = (time.monotonic(), entries)
+    return entries
+
+
+async def amodel_entry(async_client: Any, base_url: str, model_id: str) -> dict[str, Any] | None:
+    """Async twin of :func:`model_entry`."""
+    catalogue = await _acatalogue(async_client, base_url)
+    entry = catalogue.get(model_id)
+    if entry is None and ":" in model_id:
+        entry = catalogue.get(model_id.split(":", 1)[0])
+    return entry
 
 
 def clear_catalogue_cache() -> None:
@@ -128,6 +152,21 @@ class LazyModelProfile(dict):  # type: ignore[type-arg]
                 return
             if entry:
                 super().update(profile_from_entry(entry))
+
+    async def aload(self) -> None:
+        """Load without blocking the event loop (reading the profile afterwards is free)."""
+        if self._loaded:
+            return
+        try:
+            entry = await self._owner._afetch_model_entry()
+        except Exception as error:
+            logger.warning("Could not load the OpenRouter model profile: %s", error)
+            entry = None
+        with self._lock:
+            if not self._loaded:
+                self._loaded = True
+                if entry:
+                    super().update(profile_from_entry(entry))
 
     def __getitem__(self, key: Any) -> Any:
         self._ensure()

@@ -516,6 +516,20 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
 
         return model_entry(self._get_client(), self.base_url, self.model)
 
+    async def _afetch_model_entry(self) -> Mapping[str, Any] | None:
+        from langchain_openrouter_kit._profile import amodel_entry
+
+        return await amodel_entry(self._get_async_client(), self.base_url, self.model)
+
+    async def aload_profile(self) -> ModelProfile | None:
+        """Fetch ``profile`` from GET /models without blocking the event loop, and return it.
+
+        Reading ``profile`` in sync code loads it on demand; in async code call this first.
+        """
+        if isinstance(self.profile, LazyModelProfile):
+            await self.profile.aload()
+        return self.profile
+
 
 def _json_parser(schema: Any, is_pydantic: bool) -> Runnable[Any, Any]:
     if is_pydantic:
