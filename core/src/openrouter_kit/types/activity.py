@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from pydantic import field_validator
 
 from ._base import OpenRouterModel
 from .common import DataList
@@ -24,6 +27,14 @@ class ActivityItem(OpenRouterModel):
     reasoning_tokens: int | None = None
     cached_tokens: int | None = None
     workspace_id: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> Any:
+        """'YYYY-MM-DD' as documented; a timestamp ('YYYY-MM-DD 00:00:00', ISO) keeps its day."""
+        if isinstance(value, str) and len(value) > 10 and value[10] in " T":
+            return value[:10]
+        return value
 
 
 class ActivityList(DataList[ActivityItem]):
