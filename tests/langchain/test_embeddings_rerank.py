@@ -209,3 +209,12 @@ def test_no_documents_means_no_request() -> None:
     wire = Wire(json_response(VOYAGE_RERANK))
     assert OpenRouterRerank(**wire.clients()).compress_documents([], "q") == []
     assert wire.requests == []
+
+
+def test_unknown_constructor_arguments_are_rejected() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        OpenRouterEmbeddings(dimension=256)  # typo of dimensions: fail loudly, not silently
+    with pytest.raises(ValidationError):
+        OpenRouterRerank(topn=2)

@@ -54,7 +54,7 @@ class OpenRouterEmbeddings(OpenRouterClientSettings, Embeddings):
         ```
     """
 
-    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, extra="forbid")
 
     model: str = Field(default="openai/text-embedding-3-small", alias="model_name")
     """OpenRouter embedding model slug."""

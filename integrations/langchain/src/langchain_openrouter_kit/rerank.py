@@ -57,7 +57,7 @@ class OpenRouterRerank(OpenRouterClientSettings, BaseDocumentCompressor):
         ```
     """
 
-    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, extra="forbid")
 
     model: str = Field(default="cohere/rerank-v3.5", alias="model_name")
     """OpenRouter rerank model slug."""
