@@ -104,9 +104,7 @@ def cassette_http_client(request: pytest.FixtureRequest) -> Any:
     import httpx
 
     if _recording(request) and not os.environ.get("OPENROUTER_API_KEY"):
-        from openrouter_kit.emulator import EmulatorTransport
-
-        client = httpx.Client(transport=EmulatorTransport(_shared_emulator()))
+        client = httpx.Client(transport=_recordable(_shared_emulator()))
     else:
         client = httpx.Client()
     yield client
@@ -121,13 +119,36 @@ def cassette_async_http_client(request: pytest.FixtureRequest) -> Any:
     import httpx
 
     if _recording(request) and not os.environ.get("OPENROUTER_API_KEY"):
-        from openrouter_kit.emulator import EmulatorTransport
-
-        return httpx.AsyncClient(transport=EmulatorTransport(_shared_emulator()))
+        return httpx.AsyncClient(transport=_recordable(_shared_emulator()))
     return httpx.AsyncClient()
 
 
 _EMULATOR: Any = None
+
+
+def _recordable(emulator: Any) -> Any:
+    """The emulator behind an httpx.MockTransport: vcrpy records MockTransport, not custom transports."""
+    import httpx
+
+    from openrouter_kit.emulator import EmulatorTransport
+
+    transport = EmulatorTransport(emulator)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        response = transport.handle_request(request)
+        response.read()
+        return response
+
+    async def ahandle(request: httpx.Request) -> httpx.Response:
+        response = await transport.handle_async_request(request)
+        await response.aread()
+        return response
+
+    class Recordable(httpx.MockTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            return await ahandle(request)
+
+    return Recordable(handle)
 
 
 def _shared_emulator() -> Any:
