@@ -129,7 +129,6 @@ _EMULATOR: Any = None
 def _recordable(emulator: Any) -> Any:
     """The emulator behind an httpx.MockTransport: vcrpy records MockTransport, not custom transports."""
     import httpx
-
     from openrouter_kit.emulator import EmulatorTransport
 
     transport = EmulatorTransport(emulator)
