@@ -586,57 +586,59 @@ class ChunkConverter:
             self._header_sent = True
             metadata["model_provider"] = MODEL_PROVIDER
             for wire_name, lc_name in _HEADER_FIELDS:
-                value = _field(chunk, wire_name)
+                value = wire_field(chunk, wire_name)
                 if value is not None:
                     metadata[lc_name] = value
         content: str = ""
         extra: dict[str, Any] = {}
         tool_chunks: list[ToolCallChunk] = []
         generation_info: dict[str, Any] = {}
-        choices = _field(chunk, "choices")
+        choices = wire_field(chunk, "choices")
         if choices:
             choice = choices[0]
-            delta = _field(choice, "delta")
+            delta = wire_field(choice, "delta")
             if delta is not None:
-                content = _field(delta, "content") or ""
-                reasoning = _field(delta, "reasoning")
+                content = wire_field(delta, "content") or ""
+                reasoning = wire_field(delta, "reasoning")
                 if reasoning:
                     extra["reasoning_content"] = reasoning
-                details = _field(delta, "reasoning_details")
+                details = wire_field(delta, "reasoning_details")
                 if details:
                     extra["reasoning_details"] = self._reasoning.prepare(
                         _mapping(detail) for detail in details
                     )
                 for key in ("images", "annotations"):
-                    items = _field(delta, key)
+                    items = wire_field(delta, key)
                     if items:
                         extra[key] = [_mapping(item) for item in items]
-                refusal = _field(delta, "refusal")
+                refusal = wire_field(delta, "refusal")
                 if refusal:
                     extra["refusal"] = refusal
-                for raw in _field(delta, "tool_calls") or ():
-                    function = _field(raw, "function")
+                for raw in wire_field(delta, "tool_calls") or ():
+                    function = wire_field(raw, "function")
                     tool_chunks.append(
                         tool_call_chunk(
-                            name=_field(function, "name") if function is not None else None,
-                            args=_field(function, "arguments") if function is not None else None,
-                            id=_field(raw, "id"),
-                            index=_field(raw, "index"),
+                            name=wire_field(function, "name") if function is not None else None,
+                            args=wire_field(function, "arguments")
+                            if function is not None
+                            else None,
+                            id=wire_field(raw, "id"),
+                            index=wire_field(raw, "index"),
                         )
                     )
-            finish_reason = _field(choice, "finish_reason")
+            finish_reason = wire_field(choice, "finish_reason")
             if finish_reason is not None and not self._finished:
                 self._finished = True
                 metadata["finish_reason"] = generation_info["finish_reason"] = finish_reason
-                native = _field(choice, "native_finish_reason")
+                native = wire_field(choice, "native_finish_reason")
                 if native is not None:
                     metadata["native_finish_reason"] = native
                     generation_info["native_finish_reason"] = native
-            logprobs = _field(choice, "logprobs")
+            logprobs = wire_field(choice, "logprobs")
             if logprobs:
                 generation_info["logprobs"] = _mapping(logprobs)
         usage_metadata = None
-        usage = _field(chunk, "usage")
+        usage = wire_field(chunk, "usage")
         if usage and not self._usage_sent:
             self._usage_sent = True
             usage = _mapping(usage)
@@ -646,7 +648,7 @@ class ChunkConverter:
             return None
         # Only non-empty fields are passed: most chunks carry just text, and every keyword
         # costs validation time on a per-token path.
-        fields: dict[str, Any] = {"content": content, "id": _field(chunk, "id")}
+        fields: dict[str, Any] = {"content": content, "id": wire_field(chunk, "id")}
         if extra:
             fields["additional_kwargs"] = extra
         if tool_chunks:
@@ -671,7 +673,7 @@ _HEADER_FIELDS = (
 )
 
 
-def _field(obj: Any, name: str) -> Any:
+def wire_field(obj: Any, name: str) -> Any:
     """Read a wire field from a dict or from a core response object (None when absent)."""
     if isinstance(obj, dict):
         return obj.get(name)

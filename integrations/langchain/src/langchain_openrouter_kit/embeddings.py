@@ -13,7 +13,8 @@ from typing import Any, Literal
 from langchain_core.embeddings import Embeddings
 from pydantic import ConfigDict, Field
 
-from langchain_openrouter_kit._client import OpenRouterClientSettings, as_wire_dict
+from langchain_openrouter_kit._client import OpenRouterClientSettings
+from langchain_openrouter_kit._convert import wire_field
 from langchain_openrouter_kit._types import ProviderPreferences
 
 
@@ -28,16 +29,18 @@ class EmbeddingUsage:
     models: list[str] = field(default_factory=list)
     providers: list[str] = field(default_factory=list)
 
-    def add(self, response: dict[str, Any]) -> None:
+    def add(self, response: Any) -> None:
         """Fold one /embeddings response's usage into the total."""
         self.requests += 1
-        usage = response.get("usage") or {}
-        self.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-        self.total_tokens += int(usage.get("total_tokens") or 0)
-        if usage.get("cost") is not None:
-            self.cost = (self.cost or 0.0) + float(usage["cost"])
+        usage = wire_field(response, "usage")
+        if usage is not None:
+            self.prompt_tokens += int(wire_field(usage, "prompt_tokens") or 0)
+            self.total_tokens += int(wire_field(usage, "total_tokens") or 0)
+            cost = wire_field(usage, "cost")
+            if cost is not None:
+                self.cost = (self.cost or 0.0) + float(cost)
         for key, seen in (("model", self.models), ("provider", self.providers)):
-            value = response.get(key)
+            value = wire_field(response, key)
             if value and value not in seen:
                 seen.append(value)
 
@@ -88,12 +91,16 @@ class OpenRouterEmbeddings(OpenRouterClientSettings, Embeddings):
         return [texts[i : i + self.chunk_size] for i in range(0, len(texts), self.chunk_size)]
 
     @staticmethod
-    def _vectors(response: dict[str, Any], expected: int) -> list[list[float]]:
-        data = sorted(response.get("data") or [], key=lambda item: item.get("index", 0))
+    def _vectors(response: Any, expected: int) -> list[list[float]]:
+        """The vectors in input order. Read from the core's objects without copying them:
+        a batch holds ``chunk_size`` x ``dimensions`` floats."""
+        data = list(wire_field(response, "data") or ())
+        if any(wire_field(item, "index") != position for position, item in enumerate(data)):
+            data.sort(key=lambda item: wire_field(item, "index") or 0)
         if len(data) != expected:
             msg = f"OpenRouter returned {len(data)} embeddings for {expected} inputs."
             raise ValueError(msg)
-        return [list(item["embedding"]) for item in data]
+        return [wire_field(item, "embedding") for item in data]
 
     def embed_documents_with_usage(
         self, texts: list[str]
@@ -106,7 +113,7 @@ class OpenRouterEmbeddings(OpenRouterClientSettings, Embeddings):
         client = self._get_client()
         kwargs = self._request_kwargs()
         for batch in self._batches(texts):
-            response = as_wire_dict(client.embeddings.create(input=batch, **kwargs))
+            response = client.embeddings.create(input=batch, **kwargs)
             vectors.extend(self._vectors(response, len(batch)))
             usage.add(response)
         return vectors, usage
@@ -122,9 +129,9 @@ class OpenRouterEmbeddings(OpenRouterClientSettings, Embeddings):
         kwargs = self._request_kwargs()
         limit = asyncio.Semaphore(self.max_concurrency)
 
-        async def embed_batch(batch: list[str]) -> dict[str, Any]:
+        async def embed_batch(batch: list[str]) -> Any:
             async with limit:
-                return as_wire_dict(await client.embeddings.create(input=batch, **kwargs))
+                return await client.embeddings.create(input=batch, **kwargs)
 
         batches = self._batches(texts)
         responses = await asyncio.gather(*(embed_batch(batch) for batch in batches))
