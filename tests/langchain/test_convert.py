@@ -560,3 +560,13 @@ def test_anthropic_format_history_converts() -> None:
             "index": 1,
         },
     ]
+
+
+def test_v1_reasoning_blocks_alone_are_enough_to_replay() -> None:
+    """A v1 message stored without additional_kwargs still sends its reasoning back."""
+    original = completion_to_chat_result(COMPLETION).generations[0].message
+    stored = AIMessage(content=original.content_blocks)  # content blocks only
+    assert (
+        message_to_wire(stored)["reasoning_details"]
+        == COMPLETION["choices"][0]["message"]["reasoning_details"]
+    )

@@ -92,7 +92,11 @@ def _ai_message_to_wire(message: AIMessage) -> dict[str, Any]:
     if message.name:
         wire["name"] = message.name
     extra = message.additional_kwargs
-    details = extra.get("reasoning_details") or _anthropic_thinking_details(message.content)
+    details = (
+        extra.get("reasoning_details")
+        or _v1_reasoning_details(message.content)
+        or _anthropic_thinking_details(message.content)
+    )
     if details:
         # Replayed exactly (merged fragments, signatures and encrypted data intact): Gemini
         # thought signatures and Anthropic thinking signatures are rejected otherwise.
@@ -100,6 +104,21 @@ def _ai_message_to_wire(message: AIMessage) -> dict[str, Any]:
     elif extra.get("reasoning_content"):
         wire["reasoning"] = extra["reasoning_content"]
     return wire
+
+
+def _v1_reasoning_details(content: str | list[Any]) -> list[dict[str, Any]]:
+    """reasoning_details kept in v1 ``reasoning`` blocks (``extras.reasoning_detail``), for
+    messages whose additional_kwargs were lost (e.g. stored as content blocks only)."""
+    if isinstance(content, str):
+        return []
+    return [
+        dict(block["extras"]["reasoning_detail"])
+        for block in content
+        if isinstance(block, Mapping)
+        and block.get("type") == "reasoning"
+        and isinstance(block.get("extras"), Mapping)
+        and isinstance(block["extras"].get("reasoning_detail"), Mapping)
+    ]
 
 
 def _anthropic_thinking_details(content: str | list[Any]) -> list[dict[str, Any]]:
