@@ -488,3 +488,16 @@ async def test_profile_loads_without_blocking_in_async_code() -> None:
     assert llm.profile is profile and llm.profile.get("name") == entry["name"]
     assert len(wire.requests) == 1
     clear_catalogue_cache()
+
+
+def test_token_counting_needs_no_tokenizer_download() -> None:
+    llm = ChatOpenRouter(model="a/b", api_key="k")
+    assert llm.get_num_tokens("a" * 40) == 10
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    count = llm.get_num_tokens_from_messages([SystemMessage("be brief"), HumanMessage("x" * 400)])
+    assert 100 <= count <= 120
+    exact = ChatOpenRouter(
+        model="a/b", api_key="k", custom_get_token_ids=lambda text: [0] * len(text)
+    )
+    assert exact.get_num_tokens("abc") == 3

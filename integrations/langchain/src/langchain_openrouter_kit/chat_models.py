@@ -508,6 +508,29 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         )
         return RunnableMap(raw=llm) | parse_or_none
 
+    # ---- token counting ----------------------------------------------------------------
+
+    def get_num_tokens(self, text: str) -> int:
+        """Approximate token count (about 4 characters a token) unless
+        ``custom_get_token_ids`` is set.
+
+        OpenRouter models use many tokenizers, and LangChain's default needs ``transformers``
+        and a download; the exact count of a call is in ``usage_metadata`` afterwards.
+        """
+        if self.custom_get_token_ids is not None:
+            return len(self.custom_get_token_ids(text))
+        return -(-len(text) // 4)
+
+    def get_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
+    ) -> int:
+        """Approximate token count of a conversation (``count_tokens_approximately``)."""
+        if self.custom_get_token_ids is not None:
+            return super().get_num_tokens_from_messages(messages, tools)
+        from langchain_core.messages.utils import count_tokens_approximately
+
+        return count_tokens_approximately(messages, tools=list(tools) if tools else None)
+
     # ---- profile ------------------------------------------------------------------------
 
     def _fetch_model_entry(self) -> Mapping[str, Any] | None:
