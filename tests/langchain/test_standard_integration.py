@@ -52,6 +52,12 @@ def _emulator_clients() -> dict[str, Any]:
     }
 
 
+if not LIVE:
+    pytest.importorskip(
+        "openrouter_kit.emulator",
+        reason="the offline emulator is not installed and no live run was asked for "
+        "(set OPENROUTER_LIVE=1 and OPENROUTER_API_KEY to run against the real API)",
+    )
 CONNECTION: dict[str, Any] = {} if LIVE else _emulator_clients()
 
 
