@@ -7,8 +7,9 @@ conftest. `Kit.run` awaits what the async client returns, so one test body check
 clients. Each request the client sends is kept (`kit.requests`) so tests can check method,
 path, query and body.
 
-Recording (`--record-mode=once` without OPENROUTER_API_KEY) goes to the shared offline
-emulator; management-key tests then use the emulator's seeded management key.
+Recording (`--record-mode=once` without OPENROUTER_API_KEY) goes to the root conftest's shared
+offline emulator; management-key tests then use its seeded management key. Recording live,
+OPENROUTER_MANAGEMENT_KEY is the management key.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from __future__ import annotations
 import inspect
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from openrouter_kit import AsyncOpenRouter, OpenRouter
-from openrouter_kit.emulator import EmulatorTransport
 
 BASE_PATH = "/api/v1"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Kit:
@@ -89,39 +91,59 @@ def mode_fixture(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def _recordable(http: Any) -> Any:
-    """The http client to use: the conftest's, with an offline emulator wrapped in MockTransport.
-
-    vcrpy (>= 7) records by patching httpx's own transports (HTTPTransport, MockTransport, ...),
-    so requests sent straight to the conftest's EmulatorTransport would never reach a cassette.
-    """
-    emulator = getattr(http, "_transport", None)
-    if not isinstance(emulator, EmulatorTransport):
-        return http
-    if isinstance(http, httpx.Client):
-        return httpx.Client(transport=httpx.MockTransport(emulator.handle_request))
-
-    async def handle_async(request: httpx.Request) -> httpx.Response:
-        return await emulator.handle_async_request(request)
-
-    return httpx.AsyncClient(transport=httpx.MockTransport(handle_async))
-
-
 @pytest.fixture(name="http")
 def http_fixture(mode: str, request: pytest.FixtureRequest) -> Any:
-    """The cassette http client of this mode (only that one is built: each costs an SSL context)."""
+    """The cassette http client of this mode (only that one is built: each costs an SSL context).
+
+    Recording offline, the client sends to the root conftest's shared emulator through a plain
+    httpx.MockTransport (sync or async handler), which vcrpy patches and so records.
+    """
+    if _recording_offline(request):
+        conftest = _root_conftest(request.config)
+        if conftest is not None:
+            return _emulator_client(mode, conftest._shared_emulator())
     name = "cassette_http_client" if mode == "sync" else "cassette_async_http_client"
-    return _recordable(request.getfixturevalue(name))
+    return request.getfixturevalue(name)
+
+
+def _recording_offline(request: pytest.FixtureRequest) -> bool:
+    mode = request.config.getoption("--record-mode", default="none")
+    return mode not in (None, "none") and not os.environ.get("OPENROUTER_API_KEY")
+
+
+def _emulator_client(mode: str, emulator: Any) -> Any:
+    from openrouter_kit.emulator import EmulatorTransport
+
+    transport = EmulatorTransport(emulator)
+    if mode == "sync":
+        return httpx.Client(transport=httpx.MockTransport(transport.handle_request))
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        return await transport.handle_async_request(request)
+
+    return httpx.AsyncClient(transport=httpx.MockTransport(handle))
+
+
+def _root_conftest(config: pytest.Config) -> Any:
+    """The root conftest module (it owns the shared recording emulator)."""
+    path = ROOT / "conftest.py"
+    for plugin in config.pluginmanager.get_plugins():
+        if getattr(plugin, "__file__", None) and Path(plugin.__file__).resolve() == path:
+            return plugin
+    return None
 
 
 @pytest.fixture(name="management_key")
 def management_key_fixture(api_key: str, request: pytest.FixtureRequest) -> str:
-    """The emulator's seeded management key while recording offline; else env or the placeholder."""
-    if request.config.getoption("--record-mode", default="none") not in (None, "none"):
-        # Recording offline: the conftest's http client holds the shared emulator.
-        transport = getattr(request.getfixturevalue("cassette_http_client"), "_transport", None)
-        if isinstance(transport, EmulatorTransport):
-            return str(transport.emulator.management_key)
+    """The emulator's seeded management key while recording offline; else env or the placeholder.
+
+    Replaying, the key does not matter (cassettes match on method, URL and body, and hold no
+    credentials); recording live, set OPENROUTER_MANAGEMENT_KEY.
+    """
+    if _recording_offline(request):
+        conftest = _root_conftest(request.config)
+        if conftest is not None:
+            return str(conftest._shared_emulator().management_key)
     return os.environ.get("OPENROUTER_MANAGEMENT_KEY") or api_key
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from openrouter_kit._endpoints import ENDPOINTS
 
@@ -57,7 +58,9 @@ def _pattern(path: str) -> re.Pattern[str]:
     return re.compile("^/api/v1" + re.sub(r"\{\w+\}", "(?!assignments(?:/|$))[^/]+", path) + "$")
 
 
-def test_every_endpoint_has_sync_and_async_cassettes() -> None:
+def test_every_endpoint_has_sync_and_async_cassettes(request: pytest.FixtureRequest) -> None:
+    if request.config.getoption("--record-mode", default="none") not in (None, "none"):
+        pytest.skip("cassettes are being written in this run")
     seen: dict[str, set[tuple[str, str]]] = {"sync": set(), "async": set()}
     for cassette in CASSETTES.glob("test_api_*/*.yaml"):
         mode = "async" if cassette.stem.endswith("[async]") else "sync"
