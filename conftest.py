@@ -119,16 +119,17 @@ def cassette_async_http_client(request: pytest.FixtureRequest) -> Any:
     import httpx
 
     if _recording(request) and not os.environ.get("OPENROUTER_API_KEY"):
-        return httpx.AsyncClient(transport=_recordable(_shared_emulator()))
+        return httpx.AsyncClient(transport=_recordable(_shared_emulator(), asynchronous=True))
     return httpx.AsyncClient()
 
 
 _EMULATOR: Any = None
 
 
-def _recordable(emulator: Any) -> Any:
-    """The emulator behind an httpx.MockTransport: vcrpy records MockTransport, not custom transports."""
+def _recordable(emulator: Any, *, asynchronous: bool = False) -> Any:
+    """The emulator behind a plain httpx.MockTransport: vcrpy hooks httpx's own transports only."""
     import httpx
+
     from openrouter_kit.emulator import EmulatorTransport
 
     transport = EmulatorTransport(emulator)
@@ -143,11 +144,7 @@ def _recordable(emulator: Any) -> Any:
         await response.aread()
         return response
 
-    class Recordable(httpx.MockTransport):
-        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            return await ahandle(request)
-
-    return Recordable(handle)
+    return httpx.MockTransport(ahandle if asynchronous else handle)
 
 
 def _shared_emulator() -> Any:
