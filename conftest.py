@@ -129,7 +129,6 @@ _EMULATOR: Any = None
 def _recordable(emulator: Any, *, asynchronous: bool = False) -> Any:
     """The emulator behind a plain httpx.MockTransport: vcrpy hooks httpx's own transports only."""
     import httpx
-
     from openrouter_kit.emulator import EmulatorTransport
 
     transport = EmulatorTransport(emulator)
