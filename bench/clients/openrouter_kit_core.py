@@ -2,9 +2,8 @@
 
 import asyncio
 
-from openrouter_kit import AsyncOpenRouter, OpenRouter
-
 from clients._common import EMBED_MODEL, MESSAGES, MODEL, run_bounded
+from openrouter_kit import AsyncOpenRouter, OpenRouter
 
 NAME = "openrouter-kit"
 DISTRIBUTIONS = ("openrouter-kit",)
@@ -21,7 +20,9 @@ def setup(base_url: str, api_key: str) -> None:
 
 
 def chat_once() -> str:
-    return _client.chat.completions.create(model=MODEL, messages=MESSAGES).choices[0].message.content
+    return (
+        _client.chat.completions.create(model=MODEL, messages=MESSAGES).choices[0].message.content
+    )
 
 
 def stream_once() -> int:

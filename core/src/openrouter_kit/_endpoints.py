@@ -9,38 +9,46 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from . import _validation as v
 from ._validation import Flag, Mapped, Metadata, OneOf, Range, StringList, Text
 from .errors import PartialOutput
-from .types.activity import ActivityList
-from .types.auth import AuthCode, AuthKey
-from .types.chat import ChatCompletion, ChatCompletionChunk
-from .types.common import Deleted
-from .types.credits import CoinbaseCharge, Credits
-from .types.embeddings import EmbeddingResponse
-from .types.generations import GenerationResponse
-from .types.guardrails import (
-    AssignedCount,
-    GuardrailList,
-    GuardrailResponse,
-    KeyAssignmentList,
-    MemberAssignmentList,
-    UnassignedCount,
-)
-from .types.keys import CreatedKey, CurrentKeyResponse, KeyList, KeyResponse
-from .types.messages import Message, MessageStreamEvent, messages_partial, parse_message_event
-from .types.models import ModelCount, ModelEndpoints, ModelList, ZdrEndpoints
-from .types.organization import MemberList
-from .types.providers import ProviderList
-from .types.rerank import RerankResponse
-from .types.responses import (
-    Response,
-    ResponseStreamEvent,
-    parse_response_event,
-    responses_partial,
-)
+
+
+class Ref:
+    """A lazily imported attribute of `openrouter_kit.types`, written 'module:Name[.attr]'.
+
+    Rows name their types this way so `import openrouter_kit` does not build ~100 pydantic
+    models up front; each is imported the first time its endpoint is called.
+    """
+
+    __slots__ = ("_value", "spec")
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        self._value: Any = None
+
+    def get(self) -> Any:
+        if self._value is None:
+            module, _, path = self.spec.partition(":")
+            value: Any = import_module(f"{__package__}.types.{module}")
+            for name in path.split("."):
+                value = getattr(value, name)
+            self._value = value
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Ref({self.spec!r})"
+
+
+def _ref(spec: str) -> Ref:
+    return Ref(spec)
+
+
+def _get(value: Any) -> Any:
+    return value.get() if isinstance(value, Ref) else value
 
 
 @dataclass(frozen=True)
@@ -50,17 +58,37 @@ class Endpoint:
     name: str
     method: str
     path: str
-    response: type[Any] | None
-    stream_event: type[Any] | None = None
+    response: Ref | type[Any] | None
+    stream_event: Ref | type[Any] | None = None
     rules: tuple[v.Rule, ...] = ()
     management: bool = False
     # Turns parsed JSON into the response when plain model validation is not the fastest way.
-    parse: Callable[[Any], Any] | None = field(default=None, compare=False)
+    parse: Ref | Callable[[Any], Any] | None = field(default=None, compare=False)
     # Turns one SSE data payload into its typed event (default: stream_event.model_validate_json);
     # used where events of several types share one stream.
-    parse_event: Callable[[bytes], Any] | None = field(default=None, compare=False)
+    parse_event: Ref | Callable[[bytes], Any] | None = field(default=None, compare=False)
     # Assembles what a stream delivered before an error (default: the chat-chunk assembler).
-    partial: Callable[[list[Any]], PartialOutput] | None = field(default=None, compare=False)
+    partial: Ref | Callable[[list[Any]], PartialOutput] | None = field(default=None, compare=False)
+
+    @property
+    def response_model(self) -> Any:
+        return _get(self.response)
+
+    @property
+    def stream_model(self) -> Any:
+        return _get(self.stream_event)
+
+    @property
+    def parse_json(self) -> Callable[[Any], Any] | None:
+        return _get(self.parse)  # type: ignore[no-any-return]
+
+    @property
+    def parse_sse(self) -> Callable[[bytes], Any] | None:
+        return _get(self.parse_event)  # type: ignore[no-any-return]
+
+    @property
+    def partial_output(self) -> Callable[[list[Any]], PartialOutput] | None:
+        return _get(self.partial)  # type: ignore[no-any-return]
 
 
 def _endpoints(*rows: Endpoint) -> dict[str, Endpoint]:
@@ -164,125 +192,153 @@ ENDPOINTS: dict[str, Endpoint] = _endpoints(
         "chat.completions.create",
         "POST",
         "/chat/completions",
-        ChatCompletion,
-        stream_event=ChatCompletionChunk,
+        _ref("chat:ChatCompletion"),
+        stream_event=_ref("chat:ChatCompletionChunk"),
         rules=v.CHAT_RULES,
     ),
     Endpoint(
         "embeddings.create",
         "POST",
         "/embeddings",
-        EmbeddingResponse,
+        _ref("embeddings:EmbeddingResponse"),
         rules=v.EMBEDDING_RULES,
-        parse=EmbeddingResponse.from_wire,
+        parse=_ref("embeddings:EmbeddingResponse.from_wire"),
     ),
-    Endpoint("rerank.create", "POST", "/rerank", RerankResponse, rules=v.RERANK_RULES),
-    Endpoint("models.list", "GET", "/models", ModelList),
-    Endpoint("models.count", "GET", "/models/count", ModelCount),
-    Endpoint("models.endpoints", "GET", "/models/{author}/{slug}/endpoints", ModelEndpoints),
+    Endpoint(
+        "rerank.create", "POST", "/rerank", _ref("rerank:RerankResponse"), rules=v.RERANK_RULES
+    ),
+    Endpoint("models.list", "GET", "/models", _ref("models:ModelList")),
+    Endpoint("models.count", "GET", "/models/count", _ref("models:ModelCount")),
+    Endpoint(
+        "models.endpoints",
+        "GET",
+        "/models/{author}/{slug}/endpoints",
+        _ref("models:ModelEndpoints"),
+    ),
     Endpoint(
         "responses.create",
         "POST",
         "/responses",
-        Response,
-        stream_event=ResponseStreamEvent,
+        _ref("responses:Response"),
+        stream_event=_ref("responses:ResponseStreamEvent"),
         rules=RESPONSES_RULES,
-        parse_event=parse_response_event,
-        partial=responses_partial,
+        parse_event=_ref("responses:parse_response_event"),
+        partial=_ref("responses:responses_partial"),
     ),
     Endpoint(
         "messages.create",
         "POST",
         "/messages",
-        Message,
-        stream_event=MessageStreamEvent,
+        _ref("messages:Message"),
+        stream_event=_ref("messages:MessageStreamEvent"),
         rules=MESSAGES_RULES,
-        parse_event=parse_message_event,
-        partial=messages_partial,
+        parse_event=_ref("messages:parse_message_event"),
+        partial=_ref("messages:messages_partial"),
     ),
-    Endpoint("embeddings.list_models", "GET", "/embeddings/models", ModelList),
-    Endpoint("rerank.list_models", "GET", "/rerank/models", ModelList),
-    Endpoint("models.list_for_user", "GET", "/models/user", ModelList),
-    Endpoint("endpoints.zdr", "GET", "/endpoints/zdr", ZdrEndpoints),
-    Endpoint("providers.list", "GET", "/providers", ProviderList),
-    Endpoint("generations.get", "GET", "/generation", GenerationResponse),
-    Endpoint("activity.list", "GET", "/activity", ActivityList, management=True),
-    Endpoint("credits.get", "GET", "/credits", Credits, management=True),
+    Endpoint("embeddings.list_models", "GET", "/embeddings/models", _ref("models:ModelList")),
+    Endpoint("rerank.list_models", "GET", "/rerank/models", _ref("models:ModelList")),
+    Endpoint("models.list_for_user", "GET", "/models/user", _ref("models:ModelList")),
+    Endpoint("endpoints.zdr", "GET", "/endpoints/zdr", _ref("models:ZdrEndpoints")),
+    Endpoint("providers.list", "GET", "/providers", _ref("providers:ProviderList")),
+    Endpoint("generations.get", "GET", "/generation", _ref("generations:GenerationResponse")),
+    Endpoint("activity.list", "GET", "/activity", _ref("activity:ActivityList"), management=True),
+    Endpoint("credits.get", "GET", "/credits", _ref("credits:Credits"), management=True),
     Endpoint(
         "credits.create_coinbase_charge",
         "POST",
         "/credits/coinbase",
-        CoinbaseCharge,
+        _ref("credits:CoinbaseCharge"),
         rules=COINBASE_RULES,
     ),
-    Endpoint("keys.current", "GET", "/key", CurrentKeyResponse),
-    Endpoint("keys.list", "GET", "/keys", KeyList, management=True),
+    Endpoint("keys.current", "GET", "/key", _ref("keys:CurrentKeyResponse")),
+    Endpoint("keys.list", "GET", "/keys", _ref("keys:KeyList"), management=True),
     Endpoint(
         "keys.create",
         "POST",
         "/keys",
-        CreatedKey,
+        _ref("keys:CreatedKey"),
         rules=(Text("name", required=True), *KEY_RULES),
         management=True,
     ),
-    Endpoint("keys.get", "GET", "/keys/{hash}", KeyResponse, management=True),
-    Endpoint("keys.update", "PATCH", "/keys/{hash}", KeyResponse, rules=KEY_RULES, management=True),
-    Endpoint("keys.delete", "DELETE", "/keys/{hash}", Deleted, management=True),
+    Endpoint("keys.get", "GET", "/keys/{hash}", _ref("keys:KeyResponse"), management=True),
     Endpoint(
-        "organization.list_members", "GET", "/organization/members", MemberList, management=True
+        "keys.update",
+        "PATCH",
+        "/keys/{hash}",
+        _ref("keys:KeyResponse"),
+        rules=KEY_RULES,
+        management=True,
     ),
-    Endpoint("guardrails.list", "GET", "/guardrails", GuardrailList, management=True),
+    Endpoint("keys.delete", "DELETE", "/keys/{hash}", _ref("common:Deleted"), management=True),
+    Endpoint(
+        "organization.list_members",
+        "GET",
+        "/organization/members",
+        _ref("organization:MemberList"),
+        management=True,
+    ),
+    Endpoint(
+        "guardrails.list", "GET", "/guardrails", _ref("guardrails:GuardrailList"), management=True
+    ),
     Endpoint(
         "guardrails.create",
         "POST",
         "/guardrails",
-        GuardrailResponse,
+        _ref("guardrails:GuardrailResponse"),
         rules=(Text("name", required=True), *GUARDRAIL_RULES),
         management=True,
     ),
-    Endpoint("guardrails.get", "GET", "/guardrails/{id}", GuardrailResponse, management=True),
+    Endpoint(
+        "guardrails.get",
+        "GET",
+        "/guardrails/{id}",
+        _ref("guardrails:GuardrailResponse"),
+        management=True,
+    ),
     Endpoint(
         "guardrails.update",
         "PATCH",
         "/guardrails/{id}",
-        GuardrailResponse,
+        _ref("guardrails:GuardrailResponse"),
         rules=GUARDRAIL_RULES,
         management=True,
     ),
-    Endpoint("guardrails.delete", "DELETE", "/guardrails/{id}", Deleted, management=True),
+    Endpoint(
+        "guardrails.delete", "DELETE", "/guardrails/{id}", _ref("common:Deleted"), management=True
+    ),
     Endpoint(
         "guardrails.list_key_assignments",
         "GET",
         "/guardrails/assignments/keys",
-        KeyAssignmentList,
+        _ref("guardrails:KeyAssignmentList"),
         management=True,
     ),
     Endpoint(
         "guardrails.list_member_assignments",
         "GET",
         "/guardrails/assignments/members",
-        MemberAssignmentList,
+        _ref("guardrails:MemberAssignmentList"),
         management=True,
     ),
     Endpoint(
         "guardrails.list_guardrail_key_assignments",
         "GET",
         "/guardrails/{id}/assignments/keys",
-        KeyAssignmentList,
+        _ref("guardrails:KeyAssignmentList"),
         management=True,
     ),
     Endpoint(
         "guardrails.list_guardrail_member_assignments",
         "GET",
         "/guardrails/{id}/assignments/members",
-        MemberAssignmentList,
+        _ref("guardrails:MemberAssignmentList"),
         management=True,
     ),
     Endpoint(
         "guardrails.assign_keys",
         "POST",
         "/guardrails/{id}/assignments/keys",
-        AssignedCount,
+        _ref("guardrails:AssignedCount"),
         rules=KEY_HASHES,
         management=True,
     ),
@@ -290,7 +346,7 @@ ENDPOINTS: dict[str, Endpoint] = _endpoints(
         "guardrails.unassign_keys",
         "POST",
         "/guardrails/{id}/assignments/keys/remove",
-        UnassignedCount,
+        _ref("guardrails:UnassignedCount"),
         rules=KEY_HASHES,
         management=True,
     ),
@@ -298,7 +354,7 @@ ENDPOINTS: dict[str, Endpoint] = _endpoints(
         "guardrails.assign_members",
         "POST",
         "/guardrails/{id}/assignments/members",
-        AssignedCount,
+        _ref("guardrails:AssignedCount"),
         rules=MEMBER_IDS,
         management=True,
     ),
@@ -306,10 +362,14 @@ ENDPOINTS: dict[str, Endpoint] = _endpoints(
         "guardrails.unassign_members",
         "POST",
         "/guardrails/{id}/assignments/members/remove",
-        UnassignedCount,
+        _ref("guardrails:UnassignedCount"),
         rules=MEMBER_IDS,
         management=True,
     ),
-    Endpoint("auth.create_code", "POST", "/auth/keys/code", AuthCode, rules=AUTH_CODE_RULES),
-    Endpoint("auth.exchange_code", "POST", "/auth/keys", AuthKey, rules=AUTH_EXCHANGE_RULES),
+    Endpoint(
+        "auth.create_code", "POST", "/auth/keys/code", _ref("auth:AuthCode"), rules=AUTH_CODE_RULES
+    ),
+    Endpoint(
+        "auth.exchange_code", "POST", "/auth/keys", _ref("auth:AuthKey"), rules=AUTH_EXCHANGE_RULES
+    ),
 )

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
 
 from . import _json
 from ._endpoints import Endpoint
@@ -59,9 +58,11 @@ def redact(text: str) -> str:
 
 def to_wire(value: Any) -> Any:
     """Pydantic objects (e.g. a ChatMessage from an earlier response) become plain JSON values."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", exclude_none=True, by_alias=True)
-    if isinstance(value, list) and any(isinstance(item, BaseModel) for item in value):
+    # Duck-typed, so importing the client does not import pydantic.
+    dump = getattr(value, "model_dump", None)
+    if dump is not None and not isinstance(value, type):
+        return dump(mode="json", exclude_none=True, by_alias=True)
+    if isinstance(value, list) and any(hasattr(item, "model_dump") for item in value):
         return [to_wire(item) for item in value]
     return value
 
@@ -222,8 +223,9 @@ def body_error(
 def parse_response(endpoint: Endpoint, response: httpx.Response) -> Any:
     """The typed result of a successful response; error bodies raise, malformed ones too."""
     content = response.content
-    model = endpoint.response
-    if endpoint.parse is not None:
+    model = endpoint.response_model
+    parse_json = endpoint.parse_json
+    if parse_json is not None:
         try:
             payload = _json.loads(content)
         except ValueError:
@@ -235,8 +237,12 @@ def parse_response(endpoint: Endpoint, response: httpx.Response) -> Any:
         if isinstance(payload, dict) and isinstance(payload.get("error"), (dict, str)):
             raise body_error(endpoint, response, payload)
         try:
-            return endpoint.parse(payload)
-        except (ValidationError, TypeError, ValueError, KeyError) as exc:
+            return parse_json(payload)
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+        ) as exc:  # pydantic's ValidationError is a ValueError
             raise ResponseValidationError(
                 f"{endpoint.method} {endpoint.path} returned an unexpected shape: {exc}",
                 body=content[:2000],
@@ -246,7 +252,7 @@ def parse_response(endpoint: Endpoint, response: httpx.Response) -> Any:
         return None
     try:
         result = model.model_validate_json(content)
-    except ValidationError as exc:
+    except ValueError as exc:  # pydantic's ValidationError
         try:
             payload = _json.loads(content)
         except ValueError:
@@ -270,9 +276,9 @@ def parse_response(endpoint: Endpoint, response: httpx.Response) -> Any:
 
 def event_parser(endpoint: Endpoint) -> Any:
     """The function that turns one SSE of this endpoint into its typed event."""
-    event_type = endpoint.stream_event
+    event_type = endpoint.stream_model
     assert event_type is not None, f"{endpoint.name} does not stream"
-    validate = endpoint.parse_event or event_type.model_validate_json
+    validate = endpoint.parse_sse or event_type.model_validate_json
 
     def parse(sse: ServerSentEvent) -> Any:
         if not sse.data:
@@ -284,7 +290,7 @@ def event_parser(endpoint: Endpoint) -> Any:
 
 def stream_partial(endpoint: Endpoint) -> Any:
     """The function that assembles what a stream of this endpoint delivered before an error."""
-    return endpoint.partial or chat_partial
+    return endpoint.partial_output or chat_partial
 
 
 # -- chat streams: what arrived before an error ------------------------------------------

@@ -13,7 +13,6 @@ import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 524, 529})
@@ -62,6 +61,8 @@ def parse_retry_after(
         try:
             return max(0.0, float(value))
         except ValueError:
+            from email.utils import parsedate_to_datetime
+
             try:
                 when = parsedate_to_datetime(value)
             except (TypeError, ValueError, IndexError):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, overload
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, Literal, Union, overload
 
 from ._resource import RequestOptions, Resource, split_options
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
     from typing_extensions import Unpack
 
     from .._streaming import Stream
@@ -84,7 +83,7 @@ CHAT_FIELDS = frozenset(ChatParams.__annotations__) - {
     "timeout",
 }
 
-Message = Mapping[str, Any] | BaseModel
+Message = Union[Mapping[str, Any], "BaseModel"]
 
 
 class Completions(Resource):

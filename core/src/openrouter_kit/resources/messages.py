@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from pydantic import BaseModel
-
 from ..errors import InvalidRequestError
 from ._resource import OPTION_NAMES, RequestOptions, Resource, split_options
 
@@ -58,7 +56,7 @@ def _check_messages(messages: Any) -> None:
     if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence) or not messages:
         raise InvalidRequestError("messages", "expected a non-empty list of messages")
     for i, message in enumerate(messages):
-        if isinstance(message, BaseModel):
+        if hasattr(message, "model_dump"):
             continue
         if not isinstance(message, Mapping):
             raise InvalidRequestError(

@@ -1,131 +1,257 @@
-"""Pydantic models of requests and responses, one module per API group."""
+"""Pydantic models of requests and responses, one module per API group.
 
-from .activity import (
-    ActivityItem,
-    ActivityList,
-)
-from .auth import (
-    AuthCode,
-    AuthCodeData,
-    AuthKey,
-)
-from .chat import (
-    ChatCompletion,
-    ChatCompletionChunk,
-    ChatMessage,
-    Choice,
-    ChoiceDelta,
-    ChunkChoice,
-    FunctionCall,
-    ToolCall,
-    ToolCallDelta,
-)
-from .common import (
-    CompletionTokensDetails,
-    CostDetails,
-    DataList,
-    DataObject,
-    Deleted,
-    MaxPrice,
-    PromptTokensDetails,
-    ProviderPreferences,
-    ServerToolUseDetails,
-    Usage,
-)
-from .credits import (
-    CoinbaseCharge,
-    CoinbaseChargeData,
-    Credits,
-    CreditsData,
-    TransferIntent,
-    Web3Data,
-)
-from .embeddings import Embedding, EmbeddingResponse, EmbeddingUsage
-from .generations import (
-    Generation,
-    GenerationResponse,
-)
-from .guardrails import (
-    AssignedCount,
-    Guardrail,
-    GuardrailList,
-    GuardrailResponse,
-    KeyAssignment,
-    KeyAssignmentList,
-    MemberAssignment,
-    MemberAssignmentList,
-    UnassignedCount,
-)
-from .keys import (
-    ApiKey,
-    CreatedKey,
-    CurrentKey,
-    CurrentKeyResponse,
-    KeyList,
-    KeyResponse,
-    KeyUsage,
-    RateLimit,
-)
-from .messages import (
-    MESSAGE_EVENTS,
-    ContentBlock,
-    ContentBlockDelta,
-    ContentBlockDeltaEvent,
-    ContentBlockStartEvent,
-    ContentBlockStopEvent,
-    Message,
-    MessageDelta,
-    MessageDeltaEvent,
-    MessageErrorDetail,
-    MessageErrorEvent,
-    MessageStartEvent,
-    MessageStopEvent,
-    MessageStreamEvent,
-    MessageUsage,
-    PingEvent,
-    parse_message_event,
-)
-from .models import (
-    Architecture,
-    Model,
-    ModelCount,
-    ModelEndpoint,
-    ModelEndpoints,
-    ModelList,
-    Pricing,
-    TopProvider,
-    ZdrEndpoints,
-)
-from .organization import (
-    MemberList,
-    OrganizationMember,
-)
-from .providers import (
-    Provider,
-    ProviderList,
-)
-from .rerank import RerankDocument, RerankResponse, RerankResult, RerankUsage
-from .responses import (
-    RESPONSE_EVENTS,
-    Response,
-    ResponseContentPart,
-    ResponseContentPartEvent,
-    ResponseCostDetails,
-    ResponseError,
-    ResponseErrorEvent,
-    ResponseFunctionCallArgumentsDeltaEvent,
-    ResponseFunctionCallArgumentsDoneEvent,
-    ResponseInputTokensDetails,
-    ResponseLifecycleEvent,
-    ResponseOutputItem,
-    ResponseOutputItemEvent,
-    ResponseOutputTokensDetails,
-    ResponseStreamEvent,
-    ResponseTextDeltaEvent,
-    ResponseTextDoneEvent,
-    ResponseUsage,
-    parse_response_event,
-)
+Names load lazily (PEP 562), so importing one group does not build every model.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .activity import (
+        ActivityItem,
+        ActivityList,
+    )
+    from .auth import (
+        AuthCode,
+        AuthCodeData,
+        AuthKey,
+    )
+    from .chat import (
+        ChatCompletion,
+        ChatCompletionChunk,
+        ChatMessage,
+        Choice,
+        ChoiceDelta,
+        ChunkChoice,
+        FunctionCall,
+        ToolCall,
+        ToolCallDelta,
+    )
+    from .common import (
+        CompletionTokensDetails,
+        CostDetails,
+        DataList,
+        DataObject,
+        Deleted,
+        MaxPrice,
+        PromptTokensDetails,
+        ProviderPreferences,
+        ServerToolUseDetails,
+        Usage,
+    )
+    from .credits import (
+        CoinbaseCharge,
+        CoinbaseChargeData,
+        Credits,
+        CreditsData,
+        TransferIntent,
+        Web3Data,
+    )
+    from .embeddings import (
+        Embedding,
+        EmbeddingResponse,
+        EmbeddingUsage,
+    )
+    from .generations import (
+        Generation,
+        GenerationResponse,
+    )
+    from .guardrails import (
+        AssignedCount,
+        Guardrail,
+        GuardrailList,
+        GuardrailResponse,
+        KeyAssignment,
+        KeyAssignmentList,
+        MemberAssignment,
+        MemberAssignmentList,
+        UnassignedCount,
+    )
+    from .keys import (
+        ApiKey,
+        CreatedKey,
+        CurrentKey,
+        CurrentKeyResponse,
+        KeyList,
+        KeyResponse,
+        KeyUsage,
+        RateLimit,
+    )
+    from .messages import (
+        MESSAGE_EVENTS,
+        ContentBlock,
+        ContentBlockDelta,
+        ContentBlockDeltaEvent,
+        ContentBlockStartEvent,
+        ContentBlockStopEvent,
+        Message,
+        MessageDelta,
+        MessageDeltaEvent,
+        MessageErrorDetail,
+        MessageErrorEvent,
+        MessageStartEvent,
+        MessageStopEvent,
+        MessageStreamEvent,
+        MessageUsage,
+        PingEvent,
+        parse_message_event,
+    )
+    from .models import (
+        Architecture,
+        Model,
+        ModelCount,
+        ModelEndpoint,
+        ModelEndpoints,
+        ModelList,
+        Pricing,
+        TopProvider,
+        ZdrEndpoints,
+    )
+    from .organization import (
+        MemberList,
+        OrganizationMember,
+    )
+    from .providers import (
+        Provider,
+        ProviderList,
+    )
+    from .rerank import (
+        RerankDocument,
+        RerankResponse,
+        RerankResult,
+        RerankUsage,
+    )
+    from .responses import (
+        RESPONSE_EVENTS,
+        Response,
+        ResponseContentPart,
+        ResponseContentPartEvent,
+        ResponseCostDetails,
+        ResponseError,
+        ResponseErrorEvent,
+        ResponseFunctionCallArgumentsDeltaEvent,
+        ResponseFunctionCallArgumentsDoneEvent,
+        ResponseInputTokensDetails,
+        ResponseLifecycleEvent,
+        ResponseOutputItem,
+        ResponseOutputItemEvent,
+        ResponseOutputTokensDetails,
+        ResponseStreamEvent,
+        ResponseTextDeltaEvent,
+        ResponseTextDoneEvent,
+        ResponseUsage,
+        parse_response_event,
+    )
+
+_MODULES: dict[str, str] = {
+    "ActivityItem": "activity",
+    "ActivityList": "activity",
+    "ApiKey": "keys",
+    "Architecture": "models",
+    "AssignedCount": "guardrails",
+    "AuthCode": "auth",
+    "AuthCodeData": "auth",
+    "AuthKey": "auth",
+    "ChatCompletion": "chat",
+    "ChatCompletionChunk": "chat",
+    "ChatMessage": "chat",
+    "Choice": "chat",
+    "ChoiceDelta": "chat",
+    "ChunkChoice": "chat",
+    "CoinbaseCharge": "credits",
+    "CoinbaseChargeData": "credits",
+    "CompletionTokensDetails": "common",
+    "ContentBlock": "messages",
+    "ContentBlockDelta": "messages",
+    "ContentBlockDeltaEvent": "messages",
+    "ContentBlockStartEvent": "messages",
+    "ContentBlockStopEvent": "messages",
+    "CostDetails": "common",
+    "CreatedKey": "keys",
+    "Credits": "credits",
+    "CreditsData": "credits",
+    "CurrentKey": "keys",
+    "CurrentKeyResponse": "keys",
+    "DataList": "common",
+    "DataObject": "common",
+    "Deleted": "common",
+    "Embedding": "embeddings",
+    "EmbeddingResponse": "embeddings",
+    "EmbeddingUsage": "embeddings",
+    "FunctionCall": "chat",
+    "Generation": "generations",
+    "GenerationResponse": "generations",
+    "Guardrail": "guardrails",
+    "GuardrailList": "guardrails",
+    "GuardrailResponse": "guardrails",
+    "KeyAssignment": "guardrails",
+    "KeyAssignmentList": "guardrails",
+    "KeyList": "keys",
+    "KeyResponse": "keys",
+    "KeyUsage": "keys",
+    "MESSAGE_EVENTS": "messages",
+    "MaxPrice": "common",
+    "MemberAssignment": "guardrails",
+    "MemberAssignmentList": "guardrails",
+    "MemberList": "organization",
+    "Message": "messages",
+    "MessageDelta": "messages",
+    "MessageDeltaEvent": "messages",
+    "MessageErrorDetail": "messages",
+    "MessageErrorEvent": "messages",
+    "MessageStartEvent": "messages",
+    "MessageStopEvent": "messages",
+    "MessageStreamEvent": "messages",
+    "MessageUsage": "messages",
+    "Model": "models",
+    "ModelCount": "models",
+    "ModelEndpoint": "models",
+    "ModelEndpoints": "models",
+    "ModelList": "models",
+    "OrganizationMember": "organization",
+    "PingEvent": "messages",
+    "Pricing": "models",
+    "PromptTokensDetails": "common",
+    "Provider": "providers",
+    "ProviderList": "providers",
+    "ProviderPreferences": "common",
+    "RESPONSE_EVENTS": "responses",
+    "RateLimit": "keys",
+    "RerankDocument": "rerank",
+    "RerankResponse": "rerank",
+    "RerankResult": "rerank",
+    "RerankUsage": "rerank",
+    "Response": "responses",
+    "ResponseContentPart": "responses",
+    "ResponseContentPartEvent": "responses",
+    "ResponseCostDetails": "responses",
+    "ResponseError": "responses",
+    "ResponseErrorEvent": "responses",
+    "ResponseFunctionCallArgumentsDeltaEvent": "responses",
+    "ResponseFunctionCallArgumentsDoneEvent": "responses",
+    "ResponseInputTokensDetails": "responses",
+    "ResponseLifecycleEvent": "responses",
+    "ResponseOutputItem": "responses",
+    "ResponseOutputItemEvent": "responses",
+    "ResponseOutputTokensDetails": "responses",
+    "ResponseStreamEvent": "responses",
+    "ResponseTextDeltaEvent": "responses",
+    "ResponseTextDoneEvent": "responses",
+    "ResponseUsage": "responses",
+    "ServerToolUseDetails": "common",
+    "ToolCall": "chat",
+    "ToolCallDelta": "chat",
+    "TopProvider": "models",
+    "TransferIntent": "credits",
+    "UnassignedCount": "guardrails",
+    "Usage": "common",
+    "Web3Data": "credits",
+    "ZdrEndpoints": "models",
+    "parse_message_event": "messages",
+    "parse_response_event": "responses",
+}
 
 __all__ = [
     "MESSAGE_EVENTS",
@@ -234,3 +360,16 @@ __all__ = [
     "parse_message_event",
     "parse_response_event",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
