@@ -1,0 +1,31 @@
+"""`import openrouter_kit` stays light: no response models and no pydantic until a call needs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_import_loads_no_models_and_no_pydantic() -> None:
+    loaded = _modules_after("import openrouter_kit")
+    assert "pydantic" not in loaded
+    assert not {m for m in loaded if m.startswith("openrouter_kit.types.")}
+    assert not {m for m in loaded if m.startswith(("openrouter_kit.emulator", "openrouter_kit.selector"))}
+
+
+def test_first_call_loads_only_its_group() -> None:
+    loaded = _modules_after(
+        "import httpx, openrouter_kit as o; "
+        "c = o.OpenRouter(api_key='k', http_client=httpx.Client(transport=httpx.MockTransport("
+        "lambda r: httpx.Response(200, json={'data': [{'index': 0, 'embedding': [1.0]}]})))); "
+        "c.embeddings.create(model='e/x', input='a')"
+    )
+    assert "openrouter_kit.types.embeddings" in loaded
+    assert "openrouter_kit.types.responses" not in loaded
+    assert "openrouter_kit.types.guardrails" not in loaded
