@@ -152,6 +152,8 @@ class _BaseClient:
         if default_headers:
             headers.update(default_headers)
         self._headers = headers
+        self._urls: dict[str, httpx.URL] = {}
+        self._owns_http = True
         self.hooks: list[Any] = []
         """Objects notified of every call (see _hooks.Hook): cost trackers, budgets, tracing."""
         self.chat = Chat(self)
@@ -199,9 +201,10 @@ class _BaseClient:
             extra_query=extra_query,
             extra_body=extra_body,
         )
-        headers = self._headers
+        # A client this object created already carries our headers; an injected one gets them per call.
+        headers: dict[str, str] | None = None if self._owns_http else self._headers
         if stream or extra_headers:
-            headers = {**headers}
+            headers = {**(headers or {})}
             if stream:
                 headers["Accept"] = "text/event-stream"
             if extra_headers:
@@ -209,7 +212,7 @@ class _BaseClient:
         call_timeout = self.timeout if isinstance(timeout, NotGiven) else _as_timeout(timeout)
         request = self._http.build_request(
             endpoint.method,
-            self.base_url + path,
+            self._url(path),
             params=params,
             headers=headers,
             content=content,
@@ -248,6 +251,15 @@ class _BaseClient:
         if self.hooks:
             _hooks.run_after(self.hooks, endpoint.name, body, result)
         return result
+
+    def _url(self, path: str) -> httpx.URL:
+        """The absolute URL of a path, parsed once: httpx re-parses strings on every request."""
+        url = self._urls.get(path)
+        if url is None:
+            url = httpx.URL(self.base_url + path)
+            if len(self._urls) < 512:  # paths with ids (keys, guardrails) must not grow it forever
+                self._urls[path] = url
+        return url
 
     def _failure(
         self,
@@ -319,9 +331,10 @@ class OpenRouter(_BaseClient):
         elif self.uses_emulator:
             from .emulator import EmulatorTransport
 
-            self._http = httpx.Client(transport=EmulatorTransport())
+            self._http = httpx.Client(transport=EmulatorTransport(), headers=self._headers)
         else:
             self._http = httpx.Client(
+                headers=self._headers,
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
                 follow_redirects=True,
             )
@@ -455,9 +468,10 @@ class AsyncOpenRouter(_BaseClient):
         elif self.uses_emulator:
             from .emulator import EmulatorTransport
 
-            self._http = httpx.AsyncClient(transport=EmulatorTransport())
+            self._http = httpx.AsyncClient(transport=EmulatorTransport(), headers=self._headers)
         else:
             self._http = httpx.AsyncClient(
+                headers=self._headers,
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
                 follow_redirects=True,
             )
