@@ -92,6 +92,7 @@ class _BaseClient:
     """Configuration shared by both clients. The API key is held privately and never shown."""
 
     _http: httpx.Client | httpx.AsyncClient
+    _http_class: type[httpx.Client] | type[httpx.AsyncClient]
     # The resources, typed per client below (sync results, or awaitables: resources/_async.pyi).
     chat: Any
     embeddings: Any
@@ -252,6 +253,22 @@ class _BaseClient:
             _hooks.run_after(self.hooks, endpoint.name, body, result)
         return result
 
+    def _use_http(self, http_client: httpx.Client | httpx.AsyncClient | None) -> None:
+        """Adopt the caller's httpx client, or create one (the emulator's, or a pooled one)."""
+        self._owns_http = http_client is None
+        if http_client is not None:
+            self._http = http_client
+            return
+        options: dict[str, Any] = {"headers": self._headers}
+        if self.uses_emulator:
+            from .emulator import EmulatorTransport
+
+            options["transport"] = EmulatorTransport()
+        else:
+            options["limits"] = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+            options["follow_redirects"] = True
+        self._http = self._http_class(**options)
+
     def _url(self, path: str) -> httpx.URL:
         """The absolute URL of a path, parsed once: httpx re-parses strings on every request."""
         url = self._urls.get(path)
@@ -289,6 +306,7 @@ class OpenRouter(_BaseClient):
     """The synchronous client. Reuse one instance: it keeps connections alive."""
 
     _http: httpx.Client
+    _http_class = httpx.Client
     chat: Chat
     embeddings: Embeddings
     rerank: Rerank
@@ -325,19 +343,7 @@ class OpenRouter(_BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        self._owns_http = http_client is None
-        if http_client is not None:
-            self._http = http_client
-        elif self.uses_emulator:
-            from .emulator import EmulatorTransport
-
-            self._http = httpx.Client(transport=EmulatorTransport(), headers=self._headers)
-        else:
-            self._http = httpx.Client(
-                headers=self._headers,
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
-                follow_redirects=True,
-            )
+        self._use_http(http_client)
 
     def _request(
         self,
@@ -425,6 +431,7 @@ class AsyncOpenRouter(_BaseClient):
     """The asyncio client: the same resources and methods, awaited."""
 
     _http: httpx.AsyncClient
+    _http_class = httpx.AsyncClient
     # Same resource objects as OpenRouter; the stubs say their methods return awaitables.
     chat: AsyncChat
     embeddings: AsyncEmbeddings
@@ -462,19 +469,7 @@ class AsyncOpenRouter(_BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        self._owns_http = http_client is None
-        if http_client is not None:
-            self._http = http_client
-        elif self.uses_emulator:
-            from .emulator import EmulatorTransport
-
-            self._http = httpx.AsyncClient(transport=EmulatorTransport(), headers=self._headers)
-        else:
-            self._http = httpx.AsyncClient(
-                headers=self._headers,
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
-                follow_redirects=True,
-            )
+        self._use_http(http_client)
 
     async def _request(
         self,
