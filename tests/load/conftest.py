@@ -15,22 +15,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from load_support import FIGURES, Served
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "RESULTS.md"
-FIGURES: dict[str, dict[str, Any]] = {}
-
-
-@dataclass
-class Served:
-    base_url: str
-    management_key: str
-    process: subprocess.Popen[str]
 
 
 @pytest.fixture(scope="module")
@@ -68,20 +60,6 @@ def served_emulator() -> Iterator[Served]:
             process.kill()
             process.wait(10)
         process.stdout.close()
-
-
-def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as handle:
-        pages = int(handle.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def record(name: str, **figures: Any) -> None:
-    FIGURES[name] = figures
 
 
 def _section() -> str:

@@ -26,11 +26,10 @@ from typing import Any
 
 import httpx
 import pytest
+from load_support import Served, open_fds, record, rss_mb
 from openrouter_kit import AsyncOpenRouter, OpenRouter
 from openrouter_kit.errors import OpenRouterError
 from openrouter_kit.types.chat import ChatCompletion
-
-from conftest import Served, open_fds, record, rss_mb
 
 pytestmark = pytest.mark.load
 
