@@ -236,30 +236,81 @@ def _last_user(conv: Conversation) -> str:
     return ""
 
 
+_NAME_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|[^A-Za-z0-9]+")
+_GENERIC_TOOL_WORDS = frozenset(
+    ["get", "set", "fetch", "retrieve", "run", "call", "tool", "tools", "func", "function",
+     "do", "make", "lookup", "look", "up", "api", "current", "info", "data", "result", "value"]
+)  # fmt: skip
+TOOL_MIN_DESCRIPTION_OVERLAP = 2
+"""Description words a user turn must share with a tool (when no name word matches) to call it."""
+
+
+def name_words(name: str) -> frozenset[str]:
+    """Stemmed meaningful words of a snake_case / camelCase / kebab-case tool name."""
+    parts = (p.lower() for p in _NAME_SPLIT.split(name) if p)
+    return frozenset(
+        _stem(p)
+        for p in parts
+        if len(p) > 1 and p not in _STOPWORDS and p not in _GENERIC_TOOL_WORDS
+    )
+
+
+def tool_match(tool: ToolSpec, user_text: str) -> tuple[int, int]:
+    """(name words, other description words) of ``tool`` that the user text also uses."""
+    qwords = content_words(user_text)
+    from_name = name_words(tool.name)
+    from_description = content_words(tool.description) - from_name - _GENERIC_TOOL_WORDS
+    return len(qwords & from_name), len(qwords & from_description)
+
+
+def _names_tool(tool: ToolSpec, lowered: str) -> bool:
+    name = tool.name.lower()
+    return name in lowered or name.replace("_", " ") in lowered
+
+
+def _best_match(tools: list[ToolSpec], user_text: str, *, threshold: bool) -> ToolSpec | None:
+    """The tool whose name/description the user text overlaps most (ties: declared first)."""
+    best: tuple[int, ToolSpec] | None = None
+    for tool in tools:
+        by_name, by_description = tool_match(tool, user_text)
+        if threshold and by_name == 0 and by_description < TOOL_MIN_DESCRIPTION_OVERLAP:
+            continue
+        score = 2 * by_name + by_description
+        if best is None or score > best[0]:
+            best = (score, tool)
+    return best[1] if best else None
+
+
 def _pick_tool(conv: Conversation, user_text: str) -> ToolSpec | None:
+    """The tool to call now, or None to answer in text.
+
+    Forced (``("function", name)``) and ``required`` choices always call one. With ``auto`` a
+    tool is called when the user turn names it, or clearly overlaps its name words (snake_case
+    and camelCase split) or at least ``TOOL_MIN_DESCRIPTION_OVERLAP`` words of its description.
+    Right after a tool result nothing is called (the result answers, so agent loops end),
+    except a tool the user named exactly that has not been called since the user's turn.
+    """
     if not conv.tools or conv.tool_choice == "none":
         return None
+    last = conv.turns[-1] if conv.turns else None
+    lowered = user_text.lower()
+    if last is not None and last.role == "tool":
+        called: set[str] = set()
+        for turn in reversed(conv.turns):
+            if turn.role == "user":
+                break
+            called.update(turn.tool_calls)
+            if turn.tool_name:
+                called.add(turn.tool_name)
+        pending = [t for t in conv.tools if t.name not in called and _names_tool(t, lowered)]
+        return pending[0] if pending and called else None
     if isinstance(conv.tool_choice, tuple):
         wanted = conv.tool_choice[1]
         return next((t for t in conv.tools if t.name == wanted), conv.tools[0])
-    lowered = user_text.lower()
-    named = [
-        t
-        for t in conv.tools
-        if t.name.lower() in lowered or t.name.lower().replace("_", " ") in lowered
-    ]
+    named = [t for t in conv.tools if _names_tool(t, lowered)]
     if named:
         return named[0]
-    if conv.tool_choice == "required":
-        qwords = content_words(user_text)
-        scored = sorted(
-            conv.tools,
-            key=lambda t: (
-                -len(qwords & content_words(f"{t.name.replace('_', ' ')} {t.description}"))
-            ),
-        )
-        return scored[0]
-    return None
+    return _best_match(conv.tools, user_text, threshold=conv.tool_choice != "required")
 
 
 def compose(conv: Conversation, model_name: str, call_id: Any) -> Answer:
@@ -267,20 +318,19 @@ def compose(conv: Conversation, model_name: str, call_id: Any) -> Answer:
     last = conv.turns[-1] if conv.turns else Turn("user", "")
     user_text = _last_user(conv)
 
-    # 1. tool call: required/forced, or the user names a tool (not right after a tool result)
-    if last.role != "tool":
-        tool = _pick_tool(conv, user_text)
-        if tool is not None:
-            args = schema_fill.fill(tool.parameters or {"type": "object"}, user_text)
-            if not isinstance(args, dict):
-                args = {}
-            call = ToolCall(call_id(), tool.name, json.dumps(args, ensure_ascii=False))
-            reasoning = (
-                f'The user asks: "{_clip(user_text)}". The tool {tool.name} fits, so I call it.'
-                if conv.reasoning
-                else None
-            )
-            return Answer("", [call], reasoning, "tool_calls")
+    # 1. tool call: forced/required, or the user turn names or clearly matches a tool
+    tool = _pick_tool(conv, user_text)
+    if tool is not None:
+        args = schema_fill.fill(tool.parameters or {"type": "object"}, user_text)
+        if not isinstance(args, dict):
+            args = {}
+        call = ToolCall(call_id(), tool.name, json.dumps(args, ensure_ascii=False))
+        reasoning = (
+            f'The user asks: "{_clip(user_text)}". The tool {tool.name} fits, so I call it.'
+            if conv.reasoning
+            else None
+        )
+        return Answer("", [call], reasoning, "tool_calls")
 
     # 2. text: structured output, extractive answer, or a deterministic fallback
     question_turn = next((t for t in reversed(conv.turns) if t.role == "user"), None)
@@ -297,8 +347,8 @@ def compose(conv: Conversation, model_name: str, call_id: Any) -> Answer:
 
     context = "\n".join(p for p in context_parts if p)
     if last.role == "tool":
-        # answer from the tool result first, so agent loops end with its content
-        passage = best_passage(last.text, question) or _clip(last.text, 400) or None
+        # answer from the tool results of this turn (never from the question), so loops end
+        passage: str | None = from_tool_results(_tool_results(conv), question)
     else:
         passage = best_passage(context, question)
     from_context = passage is not None
@@ -309,14 +359,16 @@ def compose(conv: Conversation, model_name: str, call_id: Any) -> Answer:
         source = f"{question}\n{passage}" if from_context else user_text
         text = json.dumps(schema_fill.fill(conv.json_schema, source), ensure_ascii=False)
     elif conv.json_object:
-        text = json.dumps({"answer": passage}, ensure_ascii=False)
+        text = json.dumps(json_object(conv, question, passage, from_context), ensure_ascii=False)
     else:
         text = passage
 
     reasoning = None
     if conv.reasoning:
         reasoning = f'The user asks: "{_clip(question)}". ' + (
-            "I quote the passage of the context that shares the most words with the question."
+            "I answer from the tool result."
+            if last.role == "tool"
+            else "I quote the passage of the context that shares the most words with the question."
             if passage and context and passage in context
             else "There is no matching context, so I answer briefly."
         )
@@ -331,6 +383,181 @@ def compose(conv: Conversation, model_name: str, call_id: Any) -> Answer:
             text, finish = cut, "length"
     images = [data_url(user_text)] if conv.images else []
     return Answer(text, [], reasoning, finish, images)
+
+
+def _tool_results(conv: Conversation) -> list[str]:
+    """The texts of the tool results since the last user turn, in order."""
+    results: list[str] = []
+    for turn in reversed(conv.turns):
+        if turn.role == "user":
+            break
+        if turn.role == "tool":
+            results.append(turn.text)
+    return results[::-1]
+
+
+_NUMBER_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _scalar(text: str) -> str | None:
+    """The value of a tool result that is one number or one JSON scalar (``{"result": 42}`` too)."""
+    stripped = text.strip()
+    if _NUMBER_TEXT.fullmatch(stripped):
+        return stripped
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return None
+    if isinstance(value, dict) and len(value) == 1:
+        value = next(iter(value.values()))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    if isinstance(value, str) and value.strip() and len(value) <= 80:
+        return value.strip()
+    return None
+
+
+def from_tool_results(results: list[str], question: str) -> str:
+    """The answer after tool calls: a scalar result stated, else the passage of the results
+    that best matches the question, else the results quoted. Never the question itself."""
+    texts = [r.strip() for r in results if r and r.strip()]
+    if not texts:
+        return "The tool returned no result."
+    scalars = [_scalar(t) for t in texts]
+    if all(v is not None for v in scalars):
+        values = [v for v in scalars if v is not None]
+        if len(values) == 1:
+            return f"The result is {values[0]}."
+        return f"The results are {', '.join(values[:-1])} and {values[-1]}."
+    joined = "\n".join(texts)
+    return best_passage(joined, question) or _clip(joined, 400)
+
+
+_KEY_WORDS = re.compile(r"\b(?:keys?|fields?|propert(?:y|ies)|attributes?|entries)\b", re.I)
+_QUOTED_KEY = re.compile(
+    r"(?<![A-Za-z0-9])(?:'([A-Za-z_][\w\-]{0,39})'|\"([A-Za-z_][\w\-]{0,39})\""
+    r"|`([A-Za-z_][\w\-]{0,39})`|\u201c([A-Za-z_][\w\-]{0,39})\u201d"
+    r"|\u2018([A-Za-z_][\w\-]{0,39})\u2019)(?![A-Za-z0-9])"
+)
+_LISTED_KEYS = re.compile(
+    r"\b(?:keys|fields|properties|attributes)\s*(?:named|called|:)?\s*"
+    r"([A-Za-z_]\w*(?:\s*(?:,\s*and|,|and)\s*[A-Za-z_]\w*)*)",
+    re.I,
+)
+_ABOUT = re.compile(r"\babout\s+([^.,;:!?\n]{1,60})", re.I)
+_NUMERIC_KEYS = re.compile(
+    r"(^|_)(count|number|num|age|year|total|amount|score|rating|price|quantity|n|size|length"
+    r"|width|height|index|rank)($|_)|count$|^num",
+    re.I,
+)
+_BOOLEAN_KEYS = re.compile(r"^(is|has|can|should)_|(^|_)(valid|correct|flag|ok)$", re.I)
+_LIST_KEYS = re.compile(r"(^|_)(items|tags|list|keywords|steps|names|values|examples)$", re.I)
+_ANSWER_KEYS = frozenset(
+    ["answer", "response", "result", "text", "summary", "reply", "content", "output", "message"]
+)
+
+
+def _example_objects(text: str) -> list[dict[str, Any]]:
+    """JSON objects written out in the prompt (``{"name": "...", "age": 0}``)."""
+    found: list[dict[str, Any]] = []
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"\{", text):
+        try:
+            value, _ = decoder.raw_decode(text, match.start())
+        except ValueError:
+            continue
+        if isinstance(value, dict) and value:
+            found.append(value)
+    return found
+
+
+def prompt_keys(text: str) -> list[str]:
+    """The JSON keys a prompt asks for, in order: quoted names in sentences about keys/fields,
+    or a listed run of names after "keys"/"fields" ("with keys setup and punchline")."""
+    keys: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        if not _KEY_WORDS.search(sentence):
+            continue
+        quoted = [next(g for g in m.groups() if g) for m in _QUOTED_KEY.finditer(sentence)]
+        if not quoted:
+            for m in _LISTED_KEYS.finditer(sentence):
+                names = re.split(r"\s*(?:,\s*and|,|\band\b)\s*", m.group(1))
+                quoted += [n for n in names if n and n.lower() not in _STOPWORDS]
+        keys += [k for k in quoted if k not in keys]
+    return keys
+
+
+def _plain_request(request: str) -> str:
+    """The request without written-out JSON examples and the word "JSON"."""
+    return re.sub(r"\bjson\b", " ", re.sub(r"\{.*?\}", " ", request), flags=re.I)
+
+
+def _topic(request: str) -> str:
+    """What the request is about: "about X", else its proper nouns, else the words of the
+    sentences that do not just describe the JSON's keys."""
+    plain = _plain_request(request)
+    match = _ABOUT.search(plain)
+    if match:
+        return match.group(1).strip()
+    proper = schema_fill.name_hint("name", plain)
+    if proper:
+        return proper
+    kept = [
+        sentence
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", plain)
+        if sentence.strip() and not _KEY_WORDS.search(sentence)
+    ]
+    return _clip(" ".join(kept).rstrip("?.! "), 60) or "the request"
+
+
+def _value_for(key: str, example: Any, request: str, passage: str, give_passage: bool) -> Any:
+    numbers = schema_fill.numbers_in(request)
+    if isinstance(example, bool) or (example is None and _BOOLEAN_KEYS.search(key)):
+        return example if isinstance(example, bool) else True
+    if isinstance(example, (int, float)) or (example is None and _NUMERIC_KEYS.search(key)):
+        if numbers:
+            return numbers[0]
+        return example if isinstance(example, (int, float)) else 1
+    if isinstance(example, dict):
+        return example
+    words = key.replace("_", " ").replace("-", " ").strip()
+    hinted = schema_fill.name_hint(key, _plain_request(request))
+    phrase = hinted or f"A {words} about {_topic(request)}."
+    if isinstance(example, list) or (example is None and _LIST_KEYS.search(key)):
+        return [phrase]
+    return passage if give_passage else phrase
+
+
+def json_object(
+    conv: Conversation, question: str, passage: str, from_context: bool
+) -> dict[str, Any]:
+    """The reply in ``json_object`` mode: the keys the prompt names (quoted in the system or
+    user text, listed after "keys", or in a JSON example), with plausible values; else
+    ``{"answer": ...}``. The extractive answer goes to an answer-like key ("answer",
+    "summary", ...), or to the first text key when it was found in the context."""
+    texts = [t.text for t in conv.turns if t.role == "system"] + [_last_user(conv)]
+    prompt = "\n".join(t for t in texts if t)
+    examples = _example_objects(prompt)
+    template: dict[str, Any] = {}
+    for example in examples:
+        template.update(example)
+    keys = prompt_keys(prompt) or list(template)
+    if not keys:
+        return {"answer": passage}
+    out: dict[str, Any] = {}
+    request = _last_user(conv)
+    # a passage quoted from the request itself (an instruction sentence) answers nothing
+    passage_given = any(k.lower() in _ANSWER_KEYS for k in keys) or passage in request
+    for key in keys:
+        sample = template.get(key)
+        give = key.lower() in _ANSWER_KEYS or (from_context and not passage_given)
+        value = _value_for(key, None if isinstance(sample, str) else sample, request, passage, give)
+        if give and value == passage:
+            passage_given = True
+        out[key] = value
+    return out
 
 
 def _fallback(question: str, model_name: str) -> str:

@@ -116,6 +116,12 @@ def parse(body: dict[str, Any], model: Model) -> tuple[Conversation, bool]:
     return conv, show
 
 
+def _signature(job: Job) -> str:
+    """Anthropic thinking blocks carry a signature (opaque here, derived from the reasoning)."""
+    digest = hashlib.sha256(job.answer.reasoning.encode() if job.answer.reasoning else b"")
+    return base64.b64encode(digest.digest()).decode()
+
+
 def _details(job: Job, text: str, signed: bool = True) -> list[dict[str, Any]]:
     detail: dict[str, Any] = {
         "type": "reasoning.text",
@@ -124,10 +130,21 @@ def _details(job: Job, text: str, signed: bool = True) -> list[dict[str, Any]]:
         "index": 0,
     }
     if signed and detail["format"] == "anthropic-claude-v1":
-        # Anthropic thinking blocks carry a signature (opaque here, derived from the text)
-        digest = hashlib.sha256(job.answer.reasoning.encode() if job.answer.reasoning else b"")
-        detail["signature"] = base64.b64encode(digest.digest()).decode()
+        detail["signature"] = _signature(job)
     return [detail]
+
+
+def _signature_details(job: Job) -> list[dict[str, Any]]:
+    """The last reasoning fragment of an Anthropic stream: the signature alone, no text
+    (real traffic: pydantic-ai test_openrouter_streaming_reasoning, ai-sdk-provider e2e)."""
+    return [
+        {
+            "type": "reasoning.text",
+            "signature": _signature(job),
+            "format": job.reasoning_format,
+            "index": 0,
+        }
+    ]
 
 
 def _tool_calls(job: Job) -> list[dict[str, Any]]:
@@ -211,6 +228,8 @@ def chunks(job: Job) -> Iterator[dict[str, Any]]:
     if answer.reasoning and job.show_reasoning:
         for piece in stream_pieces(answer.reasoning):
             yield chunk({"reasoning": piece, "reasoning_details": _details(job, piece, False)})
+        if job.reasoning_format == "anthropic-claude-v1":
+            yield chunk({"reasoning": None, "reasoning_details": _signature_details(job)})
     if answer.tool_calls:
         for i, call in enumerate(answer.tool_calls):
             yield chunk(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\w|\.\d)")
+"""A number in free text; a sentence's full stop may follow it ("multiply 6 and 7.")."""
 _QUOTED = re.compile(r"\"([^\"]+)\"|'([^']{2,})'|“([^”]+)”")
 _PROPER = re.compile(r"\b([A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+)*)")
 _AFTER = re.compile(
@@ -22,8 +23,17 @@ _STOP = {
     "who", "how", "when", "where", "why", "which", "can", "could", "would", "tell", "give",
     "find", "get", "use", "call", "show", "list", "i", "we", "do", "does", "let", "hi", "hello",
     "extract", "summarize", "summarise", "return", "create", "make", "write", "generate",
-    "parse", "describe", "explain", "answer", "say",
+    "parse", "describe", "explain", "answer", "say", "reply", "respond", "output", "format",
 }  # fmt: skip
+
+
+def numbers_in(text: str) -> list[int | float]:
+    """The numbers written in ``text``, in order (integers stay ``int``)."""
+    out: list[int | float] = []
+    for raw in _NUMBER.findall(text):
+        value = float(raw)
+        out.append(int(value) if value.is_integer() and "." not in raw else value)
+    return out
 
 
 class _Source:
@@ -87,6 +97,11 @@ def _name_hint(name: str, src: _Source) -> str | None:
     if any(w in lname for w in ("name", "person", "author", "title")):
         return src.take(src.proper) or src.take(src.after)
     return None
+
+
+def name_hint(name: str, text: str) -> str | None:
+    """A value from ``text`` for a string field whose name says what it holds (city, name...)."""
+    return _name_hint(name, _Source(text))
 
 
 def fill(schema: Any, text: str, root: dict[str, Any] | None = None, name: str = "") -> Any:
