@@ -220,23 +220,6 @@ class TestChatOpenRouterStandardIntegration(ChatModelIntegrationTests):
         llm = ChatOpenRouter(model="anthropic/claude-3.5-haiku", **CONNECTION)
         return self._invoke(llm, self._cached_prompt(), stream)
 
-    @pytest.mark.xfail(
-        condition=ON_EMULATOR,
-        reason="emulator: in json_object mode it cannot read the wanted keys from the prompt",
-        strict=False,
-    )
-    def test_json_mode(self, model: Any) -> None:
-        super().test_json_mode(model)
-
-    @pytest.mark.parametrize("model", [{}, {"output_version": "v1"}], indirect=True)
-    @pytest.mark.xfail(
-        condition=ON_EMULATOR,
-        reason="emulator: with tool_choice auto it calls a tool only when the prompt names it",
-        strict=False,
-    )
-    def test_agent_loop(self, model: Any) -> None:
-        super().test_agent_loop(model)
-
 
 class TestOpenRouterEmbeddingsStandardIntegration(EmbeddingsIntegrationTests):
     @property
