@@ -38,6 +38,23 @@ SURFACES = {
 
 _LEDGER: dict[str, dict[str, str]] = defaultdict(dict)
 
+# Other counted checks: (module, test function or None for all) -> label in the summary.
+COUNTED = {
+    ("test_bad_input.py", "test_bad_input_sync"): "bad input rows, sync client",
+    ("test_bad_input.py", "test_bad_input_async"): "bad input rows, async client",
+    ("test_faults.py", "test_fault_sync"): "fault rows, sync client",
+    ("test_faults.py", "test_fault_async"): "fault rows, async client",
+    (
+        "test_faults.py",
+        "test_stall_mid_stream_after_content_times_out_with_partial",
+    ): "stall after content on a real socket (sync, async)",
+    ("test_fuzz_sse.py", None): "fuzz properties: SSE decoder and split streams",
+    ("test_fuzz_parsers.py", None): "fuzz properties: parsers on broken real payloads",
+    ("test_cassettes.py", "test_cassette_holds_no_secret"): "cassette files free of secrets",
+    ("test_cassettes.py", "test_endpoint_has_a_cassette"): "endpoints with a cassette (of 39)",
+}
+_COUNTS: dict[str, dict[str, str]] = defaultdict(dict)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -51,6 +68,17 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, Any, Any]:
     report = yield
+    label = COUNTED.get((item.path.name, getattr(item, "originalname", item.name))) or COUNTED.get(
+        (item.path.name, None)
+    )
+    if label is not None:
+        counts = _COUNTS[label]
+        if report.failed:
+            counts[item.nodeid] = "failed"
+        elif report.skipped:
+            counts[item.nodeid] = "skipped"
+        elif report.when == "call" and counts.get(item.nodeid) not in ("failed", "skipped"):
+            counts[item.nodeid] = "passed"
     marker = item.get_closest_marker("contract_replay")
     callspec = getattr(item, "callspec", None)
     if marker is None or callspec is None or "case" not in callspec.params:
@@ -68,11 +96,22 @@ def pytest_runtest_makereport(
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _LEDGER and not _COUNTS:
+        return
+    write = terminalreporter.write_line
+    if _COUNTS:
+        terminalreporter.section("openrouter-kit contract: faults, bad input, fuzzing, cassettes")
+        for label in dict.fromkeys(COUNTED.values()):
+            outcomes = Counter(_COUNTS.get(label, {}).values())
+            if outcomes:
+                write(
+                    f"{label}: {outcomes['passed']} passed, {outcomes['failed']} failed, "
+                    f"{outcomes['skipped']} skipped"
+                )
     if not _LEDGER:
         return
     from contract_support import not_applicable_to
 
-    write = terminalreporter.write_line
     terminalreporter.section("openrouter-kit contract: real recorded traffic")
     for surface, title in SURFACES.items():
         outcomes = Counter(_LEDGER.get(surface, {}).values())

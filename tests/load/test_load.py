@@ -8,8 +8,8 @@ process, see conftest.py) and check that:
 - nothing leaks: the process has the same number of open file descriptors after the client
   is closed as before it was made, and no more sockets than the pool allows while it runs;
 - memory stays flat: after a warm-up, the memory blocks still allocated after a full gc
-  (sys.getallocatedblocks) grow by less than BLOCKS_BOUND over the run, and RSS by less than
-  RSS_BOUND_MB;
+  (sys.getallocatedblocks) grow by less than BLOCKS_BOUND over the run; RSS, which moves with
+  the allocator, must stay within the looser RSS_BOUND_MB;
 - the run stops by itself: counts are fixed and each run has a wall-clock limit.
 """
 
@@ -38,7 +38,8 @@ CONCURRENT = 1_000
 SEQUENTIAL = 10_000
 TIME_LIMIT = 90.0  # seconds a run may take before it is cut (and fails)
 BLOCKS_BOUND = 2_000  # memory blocks still allocated after a run, beyond the warmed-up baseline
-RSS_BOUND_MB = 8.0
+RSS_BOUND_MB = 48.0  # a sanity bound only: RSS moves with the allocator (worst seen: +11 MB
+# in a full-suite process of 420 MB); live blocks are the measure of what a run leaves behind
 
 
 def sockets() -> int:
