@@ -244,6 +244,8 @@ class ResponsesReading:
     text: str = ""
     reasoning: str = ""
     function_calls: list[dict[str, str]] = field(default_factory=list)
+    annotations: list[Any] = field(default_factory=list)
+    encrypted: int = 0  # reasoning items carrying encrypted_content
     usage: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     event_types: list[str] = field(default_factory=list)
@@ -253,11 +255,15 @@ def _read_output(reading: ResponsesReading, output: list[dict[str, Any]]) -> Non
     for item in output:
         kind = item.get("type")
         if kind == "message":
-            reading.text += "".join(
-                part.get("text") or ""
-                for part in item.get("content") or []
-                if part.get("type") == "output_text"
-            )
+            for part in item.get("content") or []:
+                if part.get("type") == "output_text":
+                    reading.text += part.get("text") or ""
+                    reading.annotations += part.get("annotations") or []
+        elif kind == "reasoning":
+            for part in [*(item.get("summary") or []), *(item.get("content") or [])]:
+                reading.reasoning += part.get("text") or ""
+            if item.get("encrypted_content"):
+                reading.encrypted += 1
         elif kind == "function_call":
             reading.function_calls.append(
                 {

@@ -6,8 +6,8 @@ text, tool calls, reasoning, images, annotations, usage and cost, provider, fini
 the typed error of an error answer, and the StreamError plus partial content of the recorded
 mid-stream error. Outcomes are counted in the terminal summary (see conftest.py).
 
-This generalises tests/core/test_real_traffic.py (chat, streams, errors, embeddings) to
-/responses and /models, adds the async client on streams, and keeps every check it made.
+It replaces tests/core/test_real_traffic.py (chat, streams, errors, embeddings), keeping every
+check it made, and adds /responses, /models, the async client on streams and the adapters.
 """
 
 from __future__ import annotations
@@ -272,6 +272,20 @@ def test_response(case: Case) -> None:
         {"call_id": c.call_id or "", "name": c.name or "", "arguments": c.arguments or ""}
         for c in result.function_calls
     ] == expected.function_calls
+    reasoning, annotations, encrypted = "", [], 0
+    for item in result.output:
+        if item.type == "reasoning":
+            reasoning += "".join(
+                p.text or "" for p in [*(item.summary or []), *(item.content or [])]
+            )
+            encrypted += bool(item.encrypted_content)
+        elif item.type == "message":
+            for part in item.content or []:
+                if part.type == "output_text":
+                    annotations += part.annotations or []
+    assert reasoning == expected.reasoning
+    assert annotations == expected.annotations
+    assert encrypted == expected.encrypted
     if expected.usage:
         assert result.usage is not None
         assert result.usage.model_dump(exclude_none=True) == without_nulls(expected.usage)
