@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -58,3 +59,66 @@ async def test_malformed_stream_event_error_carries_the_partial_output_async() -
             async for _ in stream:
                 pass
     assert info.value.partial.text == "Hello, world"  # type: ignore[attr-defined]
+
+
+def _stream_of(body: bytes, content_type: str) -> list[Any]:
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, headers={"content-type": content_type}, content=body, request=request
+        )
+
+    client = OpenRouter(
+        api_key="sk-or-v1-x",
+        http_client=httpx.Client(transport=httpx.MockTransport(respond)),
+        max_retries=0,
+    )
+    with client.chat.completions.create(
+        model="x/y", messages=[{"role": "user", "content": "hi"}], stream=True
+    ) as stream:
+        return list(stream)
+
+
+def test_json_error_body_on_a_stream_is_raised_not_an_empty_stream() -> None:
+    """_streaming: a JSON error object sent with HTTP 200 where a stream was asked for gave an
+    empty stream, losing the error; it now raises StreamError with the body's code and message."""
+    body = b'{"error":{"code":502,"message":"Provider returned error","metadata":{"provider_name":"X"}}}'
+    with pytest.raises(errors.StreamError) as info:
+        _stream_of(body, "application/json")
+    assert info.value.code == 502 and info.value.message == "Provider returned error"
+    assert info.value.provider_name == "X"
+    assert info.value.partial.text == ""
+
+
+def test_a_body_that_is_not_an_event_stream_raises() -> None:
+    with pytest.raises(errors.ResponseValidationError) as info:
+        _stream_of(b"<html><body>502 Bad Gateway</body></html>", "text/html")
+    assert b"502 Bad Gateway" in (info.value.body or b"")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"\n\n", b": OPENROUTER PROCESSING\n\n", b": OPENROUTER PROCESSING\n\ndata: [DONE]\n\n"],
+)
+def test_empty_and_keepalive_only_streams_stay_empty(body: bytes) -> None:
+    assert _stream_of(body, "text/event-stream") == []
+
+
+async def test_json_error_body_on_an_async_stream_is_raised() -> None:
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, json={"error": {"code": 429, "message": "slow down"}}, request=request
+        )
+
+    client = AsyncOpenRouter(
+        api_key="sk-or-v1-x",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(respond)),
+        max_retries=0,
+    )
+    stream = await client.chat.completions.create(
+        model="x/y", messages=[{"role": "user", "content": "hi"}], stream=True
+    )
+    with pytest.raises(errors.StreamError) as info:
+        async with stream:
+            async for _ in stream:
+                pass
+    assert info.value.code == 429

@@ -158,6 +158,8 @@ class _StreamBase(Generic[T]):
         self._partial = partial
         self._decoder = SSEDecoder()
         self._seen: list[Any] = []
+        self._events = 0
+        self._head = bytearray()  # the first bytes, kept until an event arrives
         self.closed = False
 
     @property
@@ -173,6 +175,7 @@ class _StreamBase(Generic[T]):
         return self._partial(self._seen)
 
     def _handle(self, sse: ServerSentEvent) -> T | None:
+        self._events += 1
         data = sse.data
         if data == b"[DONE]":
             raise StreamDone
@@ -235,6 +238,26 @@ class _StreamBase(Generic[T]):
             partial=self.partial_output(),
         )
 
+    def _keep_head(self, chunk: bytes) -> None:
+        if len(self._head) < 65536:
+            self._head += chunk
+
+    def _no_events(self) -> None:
+        """The body ended without a single event: say why, unless it was empty or keep-alives.
+
+        A JSON error object sent with HTTP 200 where a stream was asked for (or any other
+        non-SSE body) must not pass for an empty stream.
+        """
+        body = bytes(self._head).strip()
+        if not body or self._decoder.comments:
+            return
+        self._raise_if_error(body)
+        raise ResponseValidationError(
+            f"Expected a stream of server-sent events, got: {body[:200]!r}",
+            body=body[:2000],
+            status_code=self.response.status_code,
+        )
+
     def _finish(self) -> None:
         """Hand what was received to the finish callback, once (cost tracking uses it)."""
         callback, self._on_finish = self._on_finish, None
@@ -277,6 +300,8 @@ class Stream(_StreamBase[T]):
         try:
             try:
                 for chunk in self.response.iter_bytes():
+                    if not self._events:
+                        self._keep_head(chunk)
                     for sse in decoder.feed(chunk):
                         item = handle(sse)
                         if item is not None:
@@ -285,6 +310,8 @@ class Stream(_StreamBase[T]):
                     item = handle(sse)
                     if item is not None:
                         yield item
+                if not self._events:
+                    self._no_events()
             except StreamDone:
                 pass
             except httpx.TransportError as exc:
@@ -336,6 +363,8 @@ class AsyncStream(_StreamBase[T]):
         try:
             try:
                 async for chunk in self.response.aiter_bytes():
+                    if not self._events:
+                        self._keep_head(chunk)
                     for sse in decoder.feed(chunk):
                         item = handle(sse)
                         if item is not None:
@@ -344,6 +373,8 @@ class AsyncStream(_StreamBase[T]):
                     item = handle(sse)
                     if item is not None:
                         yield item
+                if not self._events:
+                    self._no_events()
             except StreamDone:
                 pass
             except httpx.TransportError as exc:
