@@ -231,3 +231,33 @@ def test_broken_stream_events_raise_only_typed_errors(case: tuple[str, bytes]) -
         note(f"typed error: {type(exc).__name__}")
     else:
         note("parsed")
+
+
+@FUZZ
+@given(
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.sampled_from(
+            [
+                b'{"error":{"code":502,"message":"x"}}',
+                b'{"error":"x"}',
+                b"<html>502</html>",
+                b"data: {broken\n\n",
+                b"data: [1,2]\n\n",
+                b"data: null\n\n",
+                b'data: {"choices": 5}\n\n',
+            ]
+        ),
+    ),
+    content_type=st.sampled_from(["text/event-stream", "application/json", "text/html"]),
+)
+def test_any_body_on_a_stream_raises_only_typed_errors(body: bytes, content_type: str) -> None:
+    client = _client(200, body, content_type)
+    try:
+        with client.chat.completions.create(model="x/y", messages=HI, stream=True) as stream:
+            for chunk in stream:
+                _ = [(c.delta, c.finish_reason) for c in chunk.choices], chunk.usage
+    except OpenRouterError as exc:
+        note(f"typed error: {type(exc).__name__}")
+    else:
+        note("parsed")
