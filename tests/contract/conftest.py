@@ -48,6 +48,10 @@ COUNTED = {
         "test_faults.py",
         "test_stall_mid_stream_after_content_times_out_with_partial",
     ): "stall after content on a real socket (sync, async)",
+    (
+        "test_faults.py",
+        "test_fault_on_responses_and_messages_streams",
+    ): "faults on /responses and /messages streams",
     ("test_fuzz_sse.py", None): "fuzz properties: SSE decoder and split streams",
     ("test_fuzz_parsers.py", None): "fuzz properties: parsers on broken real payloads",
     ("test_cassettes.py", "test_cassette_holds_no_secret"): "cassette files free of secrets",

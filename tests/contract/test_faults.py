@@ -404,3 +404,66 @@ async def test_stall_mid_stream_after_content_times_out_with_partial(
     assert full_text.startswith(partial.text) and partial.text != full_text
     assert seen == ["/api/v1/chat/completions"], "a stream that delivered content is not replayed"
     assert 0.4 <= elapsed < 3.0
+
+
+# -- the other streaming endpoints --------------------------------------------------------
+
+PROMPT = "Write three sentences about the sea and its tides."
+
+
+def _open_stream(client: Any, endpoint: str, fault: str | None) -> Any:
+    headers = {"x-emulator-fault": fault} if fault else {}
+    if endpoint == "responses":
+        return client.responses.create(
+            model=MODEL, input=PROMPT, stream=True, extra_headers=headers
+        )
+    return client.messages.create(
+        model="anthropic/claude-sonnet-4",
+        messages=[{"role": "user", "content": PROMPT}],
+        max_tokens=200,
+        stream=True,
+        extra_headers=headers,
+    )
+
+
+def _text_of(event: Any) -> str:
+    if event.type == "response.output_text.delta":
+        return str(event.delta)
+    delta = getattr(event, "delta", None)
+    return str(getattr(delta, "text", "") or "") if event.type == "content_block_delta" else ""
+
+
+@pytest.mark.parametrize("endpoint", ["responses", "messages"])
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ("drop_after=8", errors.APIConnectionError),
+        ("error_after=8", errors.StreamError),
+        ("malformed", errors.ResponseValidationError),
+        ("status=503; times=1", None),
+    ],
+)
+def test_fault_on_responses_and_messages_streams(
+    endpoint: str, fault: str, error: type[Exception] | None
+) -> None:
+    """/responses and /messages streams meet the same faults the same way as chat streams."""
+    full = "".join(
+        _text_of(e) for e in _open_stream(sync_client(CountingTransport()), endpoint, None)
+    )
+    transport = CountingTransport(Emulator())
+    client = sync_client(transport)
+    seen = ""
+    try:
+        with _open_stream(client, endpoint, fault) as stream:
+            for event in stream:
+                seen += _text_of(event)
+    except errors.OpenRouterError as exc:
+        assert error is not None and type(exc) is error, repr(exc)
+        partial = exc.partial  # type: ignore[attr-defined]
+        assert partial.text == seen and full.startswith(seen)
+        if "after" in fault:
+            assert seen, "content had streamed before the fault"
+        assert transport.total == 1, "a stream that started is not replayed"
+        return
+    assert error is None, f"{fault}: nothing was raised"
+    assert seen == full and transport.total == 2
