@@ -20,6 +20,8 @@ from cli_support import booked_cost, generations, table_rows, usd
 from openrouter_kit import OpenRouter, cli, demo
 from openrouter_kit.emulator import Emulator
 
+FRAMEWORKS = "langchain,llamaindex"
+"""The LangChain and LlamaIndex sections, tested in test_demo_frameworks.py; skipped here."""
 TITLES = [
     "Pick a model",
     "Stream a chat answer",
@@ -70,7 +72,7 @@ def cost_rows(out: str) -> dict[str, list[str]]:
 def test_demo_runs_every_section_and_costs_add_up(
     cli_emulator: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["demo"]) == 0
+    assert cli.main(["demo", "--skip", FRAMEWORKS]) == 0
     out, err = capsys.readouterr()
     assert "OPENROUTER_API_KEY is not set: using the in-process emulator" in err
     for number, title in enumerate(TITLES, 1):
@@ -137,7 +139,15 @@ def test_skip_rerank_answers_from_the_retrieval_order(
     cli_emulator: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert (
-        cli.main(["demo", "--skip", "rerank,chat", "--question", "Why do bees fan their wings?"])
+        cli.main(
+            [
+                "demo",
+                "--skip",
+                f"rerank,chat,{FRAMEWORKS}",
+                "--question",
+                "Why do bees fan their wings?",
+            ]
+        )
         == 0
     )
     out = capsys.readouterr().out
@@ -179,7 +189,7 @@ def test_a_registered_section_runs_in_order_and_its_calls_are_costed(
     )
     with pytest.raises(ValueError, match="already registered"):
         demo.register_section("follow-up", "again", follow_up, order=71)
-    assert cli.main(["demo"]) == 0
+    assert cli.main(["demo", "--skip", FRAMEWORKS]) == 0
     out = capsys.readouterr().out
     assert "[7/7] A later issue's section" in out
     assert seen["reranked"][0] == "The waggle dance"
@@ -277,7 +287,7 @@ def test_python_m_demo_runs_offline_and_exits_0(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
     env["NO_COLOR"] = "1"
     result = subprocess.run(
-        [sys.executable, "-m", "openrouter_kit.cli", "demo"],
+        [sys.executable, "-m", "openrouter_kit.cli", "demo", "--skip", FRAMEWORKS],
         capture_output=True,
         text=True,
         timeout=60,

@@ -366,3 +366,21 @@ register_section(
     order=60,
     after=("retrieve",),
 )
+
+# the framework sections (skipped with an install hint when their adapter is not installed)
+register_section(
+    "langchain",
+    "LangChain: LCEL chain, tools, RAG and cost",
+    "openrouter_kit.demo.langchain_section:run",
+    order=70,
+    requires={"langchain_openrouter_kit": "langchain-openrouter-kit"},
+    after=("model",),
+)
+register_section(
+    "llamaindex",
+    "LlamaIndex: RAG pipeline and cost",
+    "openrouter_kit.demo.llamaindex_section:run",
+    order=80,
+    requires={"llama_index.llms.openrouter_kit": "llama-index-openrouter-kit"},
+    after=("model",),
+)
