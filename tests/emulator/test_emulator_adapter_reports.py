@@ -250,6 +250,40 @@ def test_json_object_follows_a_written_out_example(client: httpx.Client) -> None
     assert isinstance(data["tags"], list) and data["tags"]
 
 
+def test_json_object_follows_a_schema_in_format_instructions(client: httpx.Client) -> None:
+    """Output-parser instructions (LangChain's PydanticOutputParser): an example schema, then
+    the real one; the answer has the real schema's properties, typed, and no schema words."""
+    instructions = (
+        "The output should be formatted as a JSON instance that conforms to the JSON schema "
+        'below.\n\nAs an example, for the schema {"properties": {"foo": {"type": "array", '
+        '"items": {"type": "string"}}}, "required": ["foo"]} the object {"foo": ["bar", "baz"]} '
+        "is a well-formatted instance of the schema.\n\nHere is the output schema:\n```\n"
+        + json.dumps(
+            {
+                "properties": {
+                    "setup": {"description": "question to set up a joke", "type": "string"},
+                    "punchline": {"description": "answer to resolve the joke", "type": "string"},
+                    "rating": {"description": "from 1 to 10", "type": "integer"},
+                },
+                "required": ["setup", "punchline", "rating"],
+            }
+        )
+        + "\n```"
+    )
+    answer = _ask(
+        client,
+        messages=[
+            {"role": "user", "content": f"Tell me a joke about dogs, rated 7.\n{instructions}"}
+        ],
+        response_format={"type": "json_object"},
+    )
+    assert json.loads(_message(answer)["content"]) == {
+        "setup": "A setup about dogs.",
+        "punchline": "A punchline about dogs.",
+        "rating": 7,
+    }
+
+
 def test_json_object_puts_the_extractive_answer_in_an_answer_key(client: httpx.Client) -> None:
     answer = _ask(
         client,

@@ -459,18 +459,45 @@ _ANSWER_KEYS = frozenset(
 )
 
 
-def _example_objects(text: str) -> list[dict[str, Any]]:
-    """JSON objects written out in the prompt (``{"name": "...", "age": 0}``)."""
+def _json_objects(text: str) -> tuple[list[dict[str, Any]], str]:
+    """The JSON objects written out in a prompt (outermost only, in order), and the prompt
+    without them (so quoted names inside an example are not read as prose)."""
     found: list[dict[str, Any]] = []
+    rest: list[str] = []
     decoder = json.JSONDecoder()
-    for match in re.finditer(r"\{", text):
+    position = 0
+    start = text.find("{")
+    while start != -1:
         try:
-            value, _ = decoder.raw_decode(text, match.start())
+            value, end = decoder.raw_decode(text, start)
         except ValueError:
+            start = text.find("{", start + 1)
             continue
         if isinstance(value, dict) and value:
             found.append(value)
-    return found
+            rest.append(text[position:start])
+            position = end
+        start = text.find("{", end)
+    rest.append(text[position:])
+    return found, " ".join(rest)
+
+
+_SCHEMA_SAMPLES: dict[str, Any] = {
+    "integer": 0,
+    "number": 0,
+    "boolean": False,
+    "array": [],
+    "object": {},
+}
+
+
+def _schema_template(schema: dict[str, Any]) -> dict[str, Any]:
+    """Sample values (typed like the properties) of a JSON schema written in the prompt."""
+    template: dict[str, Any] = {}
+    for key, sub in schema["properties"].items():
+        kind = sub.get("type") if isinstance(sub, dict) else None
+        template[key] = _SCHEMA_SAMPLES.get(kind) if isinstance(kind, str) else None
+    return template
 
 
 def prompt_keys(text: str) -> list[str]:
@@ -533,23 +560,29 @@ def _value_for(key: str, example: Any, request: str, passage: str, give_passage:
 def json_object(
     conv: Conversation, question: str, passage: str, from_context: bool
 ) -> dict[str, Any]:
-    """The reply in ``json_object`` mode: the keys the prompt names (quoted in the system or
-    user text, listed after "keys", or in a JSON example), with plausible values; else
+    """The reply in ``json_object`` mode: the keys the prompt names (the properties of a JSON
+    schema written in the prompt; else names quoted in the system or user text, or listed
+    after "keys"; else a JSON example's keys), with plausible values; else
     ``{"answer": ...}``. The extractive answer goes to an answer-like key ("answer",
     "summary", ...), or to the first text key when it was found in the context."""
     texts = [t.text for t in conv.turns if t.role == "system"] + [_last_user(conv)]
-    prompt = "\n".join(t for t in texts if t)
-    examples = _example_objects(prompt)
+    objects, prose = _json_objects("\n".join(t for t in texts if t))
+    schemas = [o for o in objects if isinstance(o.get("properties"), dict)]
     template: dict[str, Any] = {}
-    for example in examples:
-        template.update(example)
-    keys = prompt_keys(prompt) or list(template)
+    if schemas:  # a JSON schema written out (format instructions): its properties, typed
+        template = _schema_template(schemas[-1])
+        keys = list(template)
+    else:
+        for example in objects:
+            template.update(example)
+        keys = prompt_keys(prose) or list(template)
     if not keys:
         return {"answer": passage}
     out: dict[str, Any] = {}
     request = _last_user(conv)
     # a passage quoted from the request itself (an instruction sentence) answers nothing
     passage_given = any(k.lower() in _ANSWER_KEYS for k in keys) or passage in request
+    request = _json_objects(request)[1]  # values come from the prose, not from examples
     for key in keys:
         sample = template.get(key)
         give = key.lower() in _ANSWER_KEYS or (from_context and not passage_given)
