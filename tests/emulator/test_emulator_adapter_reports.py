@@ -125,6 +125,23 @@ def test_auto_matches_camel_case_names_and_description_words(client: httpx.Clien
     assert [name for name, _ in _calls(by_description)] == ["lookupStockPrice"]
 
 
+def test_a_tool_is_named_as_a_word_not_inside_one(client: httpx.Client) -> None:
+    add = {
+        "type": "function",
+        "function": {
+            "name": "add",
+            "description": "Sum two integers.",
+            "parameters": {"type": "object", "properties": {}},
+        },
+    }
+    inside = _ask(
+        client, messages=[{"role": "user", "content": "What is my address?"}], tools=[add]
+    )
+    assert "tool_calls" not in _message(inside)
+    named = _ask(client, messages=[{"role": "user", "content": "Please add 2 and 3."}], tools=[add])
+    assert _calls(named) == [("add", {})]
+
+
 def test_auto_does_not_call_on_a_weak_or_no_overlap(client: httpx.Client) -> None:
     for question in ("Tell me a joke", "Which company makes the best cheese?"):
         answer = _ask(

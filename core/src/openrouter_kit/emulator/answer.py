@@ -264,8 +264,12 @@ def tool_match(tool: ToolSpec, user_text: str) -> tuple[int, int]:
 
 
 def _names_tool(tool: ToolSpec, lowered: str) -> bool:
+    """Whether the (lowercased) text names the tool as a word ("add" is not in "address")."""
     name = tool.name.lower()
-    return name in lowered or name.replace("_", " ") in lowered
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", lowered)
+        for form in {name, name.replace("_", " ")}
+    )
 
 
 def _best_match(tools: list[ToolSpec], user_text: str, *, threshold: bool) -> ToolSpec | None:
