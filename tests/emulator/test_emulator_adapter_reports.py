@@ -453,3 +453,43 @@ def test_the_same_conversation_gets_the_same_answer(client: httpx.Client) -> Non
     first = _after_tool(client, "What is the weather in Rome?", [WEATHER], "Sunny.")
     second = _after_tool(client, "What is the weather in Rome?", [WEATHER], "Sunny.")
     assert _message(first)["content"] == _message(second)["content"] == "Sunny."
+
+
+def test_messages_and_responses_agent_loops_behave_the_same(client: httpx.Client) -> None:
+    """/messages (tool_result inside a user turn) and /responses (function_call_output)."""
+    tool = {"name": "multiply", "description": "Multiply two integers."}
+    schema = MULTIPLY["function"]["parameters"]
+    messages: list[dict[str, Any]] = [{"role": "user", "content": "Please multiply 6 and 7."}]
+    body = {"model": "anthropic/claude-sonnet-4.5", "max_tokens": 100}
+    body["tools"] = [{**tool, "input_schema": schema}]
+    first = client.post("/messages", json={**body, "messages": messages}).json()
+    [use] = [b for b in first["content"] if b["type"] == "tool_use"]
+    assert (use["name"], use["input"], first["stop_reason"]) == (
+        "multiply",
+        {"a": 6, "b": 7},
+        "tool_use",
+    )
+    messages += [
+        {"role": "assistant", "content": first["content"]},
+        {
+            "role": "user",
+            "content": [{"type": "tool_result", "tool_use_id": use["id"], "content": "42"}],
+        },
+    ]
+    second = client.post("/messages", json={**body, "messages": messages}).json()
+    assert second["content"] == [{"type": "text", "text": "The result is 42."}]
+
+    tools = [{"type": "function", **tool, "parameters": schema}]
+    question = {"role": "user", "content": "Please multiply 6 and 7."}
+    first = client.post(
+        "/responses", json={"model": "openai/gpt-4o-mini", "input": [question], "tools": tools}
+    ).json()
+    [call] = [o for o in first["output"] if o["type"] == "function_call"]
+    assert json.loads(call["arguments"]) == {"a": 6, "b": 7}
+    output = {"type": "function_call_output", "call_id": call["call_id"], "output": "42"}
+    second = client.post(
+        "/responses",
+        json={"model": "openai/gpt-4o-mini", "input": [question, call, output], "tools": tools},
+    ).json()
+    assert [o["type"] for o in second["output"]] == ["message"]
+    assert second["output"][0]["content"][0]["text"] == "The result is 42."
