@@ -61,7 +61,10 @@ def test_langchain_section(cli_emulator: Emulator, capsys: pytest.CaptureFixture
 
     # 1. the LCEL chain streams the note's sentence that answers the question
     assert "1. LCEL: prompt | ChatOpenRouter | StrOutputParser, streamed" in out
-    assert "fan their wings so that evaporation cools the hive.\n" in out
+    assert (
+        "\n    After a few mating flights early in life she can lay up to two thousand eggs a day"
+        in out
+    )
     # 2. bind_tools + agent loop: the emulator calls multiply(100, 12), then answers from 1200
     assert "tool call: multiply({'a': 100, 'b': 12}) -> 1200\n" in out
     assert "\n    The result is 1200.\n" in out
@@ -85,6 +88,8 @@ def test_langchain_section(cli_emulator: Emulator, capsys: pytest.CaptureFixture
     assert _dollars(r"section total (\$\S+)", out) == booked_cost(records)
     rows = {row[0]: row for row in table_rows(out, "SECTION")}
     assert rows[LANGCHAIN][1] == "7"
+    # the LCEL chain streamed (one SSE call); the agent loop and the RAG chain did not
+    assert rows[LANGCHAIN][2].startswith("/chat/completions (stream), /chat/completions x3")
     assert usd(rows[LANGCHAIN][3]) == booked_cost(records)
     assert usd(rows["total"][2]) == booked_cost(records)
 

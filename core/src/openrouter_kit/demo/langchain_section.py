@@ -20,9 +20,9 @@ from . import DemoContext
 from ._recording import recording
 from .core import top_k
 
-CHAT_NOTE_TITLE = "Keeping warm and cool"
+CHAT_NOTE_TITLE = "The queen"
 """The corpus passage the streamed chain answers from."""
-CHAT_QUESTION = "How do bees cool the hive in hot weather?"
+CHAT_QUESTION = "How many eggs can the queen lay in a day?"
 TOOL_QUESTION = (
     "A forager visits 100 blossoms on one trip. "
     "Please multiply 100 and 12 to count the blossoms of 12 trips."
