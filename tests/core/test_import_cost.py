@@ -8,7 +8,9 @@ import sys
 
 def _modules_after(statement: str) -> set[str]:
     code = f"import sys; {statement}; print('\\n'.join(sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     return set(out.split())
 
 
@@ -16,7 +18,9 @@ def test_import_loads_no_models_and_no_pydantic() -> None:
     loaded = _modules_after("import openrouter_kit")
     assert "pydantic" not in loaded
     assert not {m for m in loaded if m.startswith("openrouter_kit.types.")}
-    assert not {m for m in loaded if m.startswith(("openrouter_kit.emulator", "openrouter_kit.selector"))}
+    assert not {
+        m for m in loaded if m.startswith(("openrouter_kit.emulator", "openrouter_kit.selector"))
+    }
 
 
 def test_first_call_loads_only_its_group() -> None:
