@@ -7,14 +7,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 _ROOT = Path(__file__).resolve().parents[2]
 _CANDIDATES = [
     os.environ.get("REAL_TRAFFIC", ""),
     str(_ROOT / "tests" / "recordings"),
-    "/work/shared/real-traffic",
 ]
 
 BASE_URL = "http://emulator.openrouter-kit.local/api/v1"
@@ -25,7 +23,7 @@ def real_file(relative: str) -> Path:
     for base in _CANDIDATES:
         if base and (Path(base) / relative).is_file():
             return Path(base) / relative
-    pytest.skip(f"real traffic not available: {relative}")
+    raise FileNotFoundError(f"real traffic recording missing from tests/recordings: {relative}")
 
 
 def cassette(relative: str) -> list[dict[str, Any]]:

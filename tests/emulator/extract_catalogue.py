@@ -4,7 +4,7 @@ Run from the repository root::
 
     uv run python tests/emulator/extract_catalogue.py
 
-It reads the two real /models recordings in ``/work/shared/real-traffic`` (or
+It reads the two real /models recordings in ``tests/recordings`` (or
 ``$REAL_TRAFFIC``), keeps the chat/reasoning/vision/image models listed in ``CHAT_IDS``
 unchanged (real ids, string prices, context lengths, architecture,
 supported_parameters), and appends the embedding and rerank models, which the default
@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(os.environ.get("REAL_TRAFFIC", "/work/shared/real-traffic"))
+ROOT = Path(os.environ.get("REAL_TRAFFIC", Path(__file__).resolve().parents[1] / "recordings"))
 SOURCES = [
     # newest recording first: its entries win (they carry links, knowledge_cutoff, reasoning)
     ROOT / "simonw__llm-openrouter/tests/cassettes/test_llm_openrouter/test_llm_models.yaml",
