@@ -1,0 +1,34 @@
+"""Without orjson (the `fast` extra) the client parses with pydantic-core and behaves the same."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+
+def test_client_works_without_orjson() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        sys.modules["orjson"] = None  # as if the extra were not installed
+        import base64, array, httpx
+        from openrouter_kit import OpenRouter, errors
+        from openrouter_kit import _json
+        assert _json._orjson is None
+        vec = base64.b64encode(array.array("f", [0.5, -2.0]).tobytes()).decode()
+        def handler(request):
+            if request.url.path.endswith("/embeddings"):
+                return httpx.Response(200, json={"data": [{"index": 0, "embedding": vec}], "usage": {"cost": 1e-7}})
+            return httpx.Response(200, content=b"{not json")
+        client = OpenRouter(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+        assert client.embeddings.create(model="e/x", input="a").vectors == [[0.5, -2.0]]
+        try:
+            client.chat.completions.create(model="m/x", messages=[{"role": "user", "content": "hi"}])
+        except errors.ResponseValidationError:
+            print("ok")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
