@@ -20,8 +20,9 @@ from cli_support import booked_cost, generations, table_rows, usd
 from openrouter_kit import OpenRouter, cli, demo
 from openrouter_kit.emulator import Emulator
 
-FRAMEWORKS = "langchain,llamaindex"
-"""The LangChain and LlamaIndex sections, tested in test_demo_frameworks.py; skipped here."""
+FRAMEWORKS = "selector,langchain,llamaindex"
+"""The selector, LangChain and LlamaIndex sections, tested in tests/selector and
+test_demo_frameworks.py; skipped here so the core sections' counts stay exact."""
 TITLES = [
     "Pick a model",
     "Stream a chat answer",

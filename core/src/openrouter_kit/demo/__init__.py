@@ -366,6 +366,13 @@ register_section(
     order=60,
     after=("retrieve",),
 )
+register_section(
+    "selector",
+    "Choose a model under guardrails",
+    "openrouter_kit.demo.selector:choose_under_guardrails",
+    order=65,
+    after=("model",),
+)
 
 # the framework sections (skipped with an install hint when their adapter is not installed)
 register_section(
