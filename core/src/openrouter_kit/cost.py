@@ -24,12 +24,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from .errors import OpenRouterError
-from .selector import (
-    AsyncModelSelector,
-    ModelSelector,
-    _field,
-    estimate_prompt_tokens,
-)
+from .selector import AsyncModelSelector, ModelSelector
+from .selector.requirements import _field, estimate_prompt_tokens
 from .types.models import ModelEndpoint, Pricing
 
 __all__ = [
