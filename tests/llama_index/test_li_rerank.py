@@ -7,13 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
-from li_support import Replay
+from li_support import RecordingEventHandler, Replay
 from llama_index.core.callbacks import CallbackManager, CBEventType, LlamaDebugHandler
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle, TextNode
 from llama_index.postprocessor.openrouter_kit_rerank import OpenRouterRerank
 from openrouter_kit.errors import BadRequestError
-
-from conftest import RecordingEventHandler
 
 # Verbatim live response for voyageai/rerank-2.5 quoted in a public test file
 # (tests/recordings/_quoted-in-public-files/QUOTED.md, Q1). No rerank cassette exists.
