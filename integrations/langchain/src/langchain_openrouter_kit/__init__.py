@@ -10,17 +10,35 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from langchain_openrouter_kit.callbacks import (
+        OpenRouterCallbackHandler,
+        get_openrouter_callback,
+    )
     from langchain_openrouter_kit.chat_models import ChatOpenRouter
     from langchain_openrouter_kit.embeddings import OpenRouterEmbeddings
     from langchain_openrouter_kit.rerank import OpenRouterRerank
+    from langchain_openrouter_kit.selection import AutoChatOpenRouter, chat_model_from_selection
 
 __version__ = "0.1.0"
-__all__ = ["ChatOpenRouter", "OpenRouterEmbeddings", "OpenRouterRerank", "__version__"]
+__all__ = [
+    "AutoChatOpenRouter",
+    "ChatOpenRouter",
+    "OpenRouterCallbackHandler",
+    "OpenRouterEmbeddings",
+    "OpenRouterRerank",
+    "__version__",
+    "chat_model_from_selection",
+    "get_openrouter_callback",
+]
 
 _LAZY = {
     "ChatOpenRouter": "langchain_openrouter_kit.chat_models",
     "OpenRouterEmbeddings": "langchain_openrouter_kit.embeddings",
     "OpenRouterRerank": "langchain_openrouter_kit.rerank",
+    "OpenRouterCallbackHandler": "langchain_openrouter_kit.callbacks",
+    "get_openrouter_callback": "langchain_openrouter_kit.callbacks",
+    "AutoChatOpenRouter": "langchain_openrouter_kit.selection",
+    "chat_model_from_selection": "langchain_openrouter_kit.selection",
 }
 
 
