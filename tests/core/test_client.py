@@ -136,6 +136,59 @@ def test_pydantic_provider_preferences_and_messages_are_serialised() -> None:
     assert sent["messages"][1] == {"role": "assistant", "content": "Hello!"}
 
 
+TOOL_CALL_COMPLETION = {
+    **COMPLETION,
+    "choices": [
+        {
+            "index": 0,
+            "finish_reason": "tool_calls",
+            "message": {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "add", "arguments": '{"a": 2, "b": 3}'},
+                    }
+                ],
+            },
+        }
+    ],
+}
+
+
+def test_models_nested_in_messages_or_a_tuple_of_messages_are_serialised() -> None:
+    """The openai-SDK habit `{"role": "assistant", "tool_calls": message.tool_calls}` and a
+    tuple of messages holding a ChatMessage both reach the wire as plain JSON."""
+    client, seen = make_client(lambda request: httpx.Response(200, json=TOOL_CALL_COMPLETION))
+    message = client.chat.completions.create(model="m/x", messages=MESSAGES).choices[0].message
+    assert message is not None and message.tool_calls
+    wire_call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "add", "arguments": '{"a": 2, "b": 3}'},
+    }
+    tool_turn = {"role": "tool", "tool_call_id": "call_1", "content": "5"}
+    client.chat.completions.create(
+        model="m/x",
+        messages=[
+            *MESSAGES,
+            {"role": "assistant", "content": None, "tool_calls": message.tool_calls},
+            tool_turn,
+        ],
+    )
+    assert seen.last_json()["messages"][1] == {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [wire_call],
+    }
+    client.chat.completions.create(model="m/x", messages=(*MESSAGES, message, tool_turn))
+    sent = seen.last_json()["messages"]
+    assert sent[1] == {"role": "assistant", "tool_calls": [wire_call]}
+    assert sent[2] == tool_turn
+
+
 def test_timeout_in_seconds_reaches_the_transport() -> None:
     client, seen = make_client(ok_chat, timeout=12.5)
     client.chat.completions.create(model="m/x", messages=MESSAGES)
@@ -185,3 +238,30 @@ async def test_async_context_manager_closes() -> None:
     async with AsyncOpenRouter(api_key=KEY) as client:
         http = client._http
     assert http.is_closed
+
+
+def test_anthropic_tool_loop_sends_response_content_back_as_json() -> None:
+    """Anthropic's documented loop: `{"role": "assistant", "content": response.content}`."""
+    message = {
+        "id": "gen-1",
+        "type": "message",
+        "role": "assistant",
+        "model": "anthropic/claude-sonnet-4",
+        "content": [{"type": "tool_use", "id": "toolu_1", "name": "add", "input": {"a": 2}}],
+        "stop_reason": "tool_use",
+        "usage": {"input_tokens": 3, "output_tokens": 4},
+    }
+    client, seen = make_client(lambda request: httpx.Response(200, json=message))
+    user = {"role": "user", "content": "add 2"}
+    first = client.messages.create(
+        model="anthropic/claude-sonnet-4", max_tokens=50, messages=[user]
+    )
+    client.messages.create(
+        model="anthropic/claude-sonnet-4",
+        max_tokens=50,
+        messages=[user, {"role": "assistant", "content": first.content}],
+    )
+    assert seen.last_json()["messages"][1] == {
+        "role": "assistant",
+        "content": [{"type": "tool_use", "id": "toolu_1", "name": "add", "input": {"a": 2}}],
+    }

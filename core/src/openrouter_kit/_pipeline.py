@@ -56,14 +56,34 @@ def redact(text: str) -> str:
     return _SECRET.sub("sk-or-***", text)
 
 
+_PLAIN = (str, int, float, type(None))
+
+
 def to_wire(value: Any) -> Any:
-    """Pydantic objects (e.g. a ChatMessage from an earlier response) become plain JSON values."""
+    """Pydantic objects (e.g. a ChatMessage from an earlier response) become plain JSON values.
+
+    They are found at any depth, so `{"role": "assistant", "tool_calls": message.tool_calls}`
+    and a tuple of messages work too. Containers without a model are returned unchanged.
+    """
+    if isinstance(value, _PLAIN):
+        return value
     # Duck-typed, so importing the client does not import pydantic.
     dump = getattr(value, "model_dump", None)
     if dump is not None and not isinstance(value, type):
         return dump(mode="json", exclude_none=True, by_alias=True)
-    if isinstance(value, list) and any(hasattr(item, "model_dump") for item in value):
-        return [to_wire(item) for item in value]
+    if isinstance(value, dict):
+        converted: dict[Any, Any] | None = None
+        for key, item in value.items():
+            wire = to_wire(item)
+            if wire is not item:
+                if converted is None:
+                    converted = dict(value)
+                converted[key] = wire
+        return value if converted is None else converted
+    if isinstance(value, (list, tuple)):
+        items = [to_wire(item) for item in value]
+        if any(wire is not item for wire, item in zip(items, value, strict=True)):
+            return items
     return value
 
 
