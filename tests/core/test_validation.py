@@ -36,6 +36,10 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("tools[0]", {"tools": ["get_weather"]}, "tool object"),
     ("parallel_tool_calls", {"parallel_tool_calls": "yes"}, "true or false"),
     ("max_tokens", {"max_tokens": 0}, "1 to"),
+    # NaN compares false with both bounds; orjson would send it as null, json as bare NaN.
+    ("temperature", {"temperature": float("nan")}, "0 to 2"),
+    ("top_p", {"top_p": float("nan")}, "0 to 1"),
+    ("frequency_penalty", {"frequency_penalty": float("nan")}, "-2 to 2"),
 ]
 
 

@@ -39,8 +39,10 @@ class Range:
             raise InvalidRequestError(
                 self.field, f"expected {kind}, got {type(value).__name__} {value!r}"
             )
-        if (self.low is not None and value < self.low) or (
-            self.high is not None and value > self.high
+        if (
+            value != value  # NaN passes both comparisons below
+            or (self.low is not None and value < self.low)
+            or (self.high is not None and value > self.high)
         ):
             low = "-inf" if self.low is None else f"{self.low:g}"
             high = "inf" if self.high is None else f"{self.high:g}"
