@@ -132,6 +132,83 @@ def test_keys_validation(admin: httpx.Client) -> None:
     assert admin.patch("/keys/nope", json={"name": "y"}).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "expires_at",
+    ["2025-12-31T23:59:59Z", "2026-01-01T00:00:00Z", "2020-06-01T00:00:00.000+00:00"],
+)
+def test_keys_expiring_in_the_past_are_refused(
+    emulator: Emulator, admin: httpx.Client, expires_at: str
+) -> None:
+    """POST /keys and PATCH /keys/{hash}: an ``expires_at`` not after now (the emulator's clock,
+    2026-01-01T00:00:00Z) is a 400, and nothing is created or changed."""
+    before = len(emulator.account.keys)
+    _bad_request(admin.post("/keys", json={"name": "x", "expires_at": expires_at}), "expires_at")
+    assert len(emulator.account.keys) == before
+    created = admin.post("/keys", json={"name": "y"}).json()["data"]
+    r = admin.patch(f"/keys/{created['hash']}", json={"expires_at": expires_at})
+    _bad_request(r, "expires_at")
+    assert admin.get(f"/keys/{created['hash']}").json()["data"]["expires_at"] is None
+
+
+def test_keys_expiring_in_the_future_are_accepted(emulator: Emulator, admin: httpx.Client) -> None:
+    r = admin.post("/keys", json={"name": "x", "expires_at": "2026-01-01T00:00:01Z"})
+    assert r.status_code == 201 and r.json()["data"]["expires_at"] == "2026-01-01T00:00:01Z"
+    key_hash = r.json()["data"]["hash"]
+    r = admin.patch(f"/keys/{key_hash}", json={"expires_at": "2027-06-01T12:00:00.000Z"})
+    assert r.status_code == 200 and r.json()["data"]["expires_at"] == "2027-06-01T12:00:00.000Z"
+    r = admin.patch(f"/keys/{key_hash}", json={"expires_at": None})
+    assert r.status_code == 200 and r.json()["data"]["expires_at"] is None
+    for bad in ("2027-06-01T12:00:00+02:00", "2027-02-30T00:00:00Z", "soon", 1893456000):
+        _bad_request(admin.post("/keys", json={"name": "x", "expires_at": bad}), "UTC")
+        _bad_request(admin.patch(f"/keys/{key_hash}", json={"expires_at": bad}), "UTC")
+
+
+def test_key_expiry_is_enforced_on_use() -> None:
+    now = [1767225600.0]
+    emulator = Emulator(clock=lambda: now[0])
+    with _client(emulator, emulator.management_key) as admin:
+        r = admin.post("/keys", json={"name": "x", "expires_at": "2026-01-01T00:01:00Z"})
+        secret = r.json()["key"]
+    with _client(emulator, secret) as c:
+        assert c.get("/key").status_code == 200
+        now[0] += 60
+        assert c.get("/key").status_code == 401
+
+
+def _bad_request(r: httpx.Response, *words: str) -> None:
+    """A 400 with OpenRouter's error body (``{"error": {"message", "code": 400, ...}}``)."""
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert error["code"] == 400 and isinstance(error["message"], str)
+    for word in words:
+        assert word in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("date", "word"),
+    [
+        ("2025-02-30", "format"),  # no such day
+        ("2025-13-01", "format"),
+        ("2026-1-01", "format"),
+        ("2025-12-01", "30 days"),  # 31 days before the emulator's today (2026-01-01)
+        ("1999-01-01", "30 days"),
+        ("2026-01-02", "30 days"),  # tomorrow
+    ],
+)
+def test_activity_date_must_be_a_real_day_in_the_last_30_days(
+    admin: httpx.Client, date: str, word: str
+) -> None:
+    """Spec: "date: Filter by a single UTC date in the last 30 days (YYYY-MM-DD format)"; 400
+    "Invalid date format or date range"."""
+    _bad_request(admin.get("/activity", params={"date": date}), word)
+
+
+@pytest.mark.parametrize("date", ["2026-01-01", "2025-12-02", "2025-12-31"])
+def test_activity_dates_within_30_days_are_accepted(admin: httpx.Client, date: str) -> None:
+    r = admin.get("/activity", params={"date": date})
+    assert r.status_code == 200 and r.json() == {"data": []}
+
+
 def test_credits_activity_and_generation_follow_spend(
     client: httpx.Client, admin: httpx.Client
 ) -> None:
@@ -152,7 +229,7 @@ def test_credits_activity_and_generation_follow_spend(
     activity = admin.get("/activity").json()["data"]
     assert activity[0]["requests"] == 1 and activity[0]["usage"] == pytest.approx(cost)
     assert admin.get("/activity", params={"date": "2026-01-01"}).json()["data"] == activity
-    assert admin.get("/activity", params={"date": "1999-01-01"}).json()["data"] == []
+    assert admin.get("/activity", params={"date": "2025-12-25"}).json()["data"] == []
     assert admin.get("/activity", params={"date": "yesterday"}).status_code == 400
     assert client.get("/key").json()["data"]["usage"] == pytest.approx(cost)
 
@@ -227,6 +304,44 @@ def test_guardrail_crud_and_pagination(emulator: Emulator, admin: httpx.Client) 
         ).status_code
         == 400
     )
+
+
+LIST_PATHS = [
+    "/guardrails",
+    "/guardrails/assignments/keys",
+    "/guardrails/assignments/members",
+    "/guardrails/{id}/assignments/keys",
+    "/guardrails/{id}/assignments/members",
+]
+
+
+@pytest.mark.parametrize("path", LIST_PATHS)
+@pytest.mark.parametrize(
+    ("params", "word"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"limit": 1000}, "limit"),
+        ({"limit": -1}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"limit": "ten"}, "limit"),
+    ],
+)
+def test_guardrail_lists_refuse_out_of_range_pages(
+    admin: httpx.Client, path: str, params: dict[str, object], word: str
+) -> None:
+    """Spec: ``limit`` "Maximum number of records to return (max 100)", so 0 and 101 are
+    refused with 400 rather than answered or silently capped; ``offset`` < 0 too."""
+    path = path.replace("{id}", _guardrail(admin))
+    _bad_request(admin.get(path, params=params), word)
+
+
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_guardrail_lists_accept_limits_1_to_100(admin: httpx.Client, path: str) -> None:
+    path = path.replace("{id}", _guardrail(admin))
+    for params in ({"limit": 1}, {"limit": 100, "offset": 0}, {"offset": 5}):
+        r = admin.get(path, params=params)
+        assert r.status_code == 200 and set(r.json()) == {"data", "total_count"}
 
 
 def test_guardrail_blocks_model(

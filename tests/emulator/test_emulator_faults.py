@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import httpx
 import pytest
 from emulator_support import BASE_URL, cassette, response_text, sse_payloads
+from openrouter_kit import OpenRouter, StreamError
 from openrouter_kit.emulator import (
     Emulator,
     EmulatorRequest,
@@ -15,6 +17,7 @@ from openrouter_kit.emulator import (
     Fault,
     parse_header,
 )
+from openrouter_kit.emulator.faults import HEADER
 from openrouter_kit.emulator.wire import ConnectionDropped
 
 CHAT = {
@@ -264,7 +267,8 @@ def test_faults_on_responses_and_messages_streams(client: httpx.Client) -> None:
         "POST", "/responses", json=body, headers={"x-emulator-fault": "error_after=2"}
     ) as r:
         events = sse_payloads(r.read().decode())
-    assert events[-1]["type"] == "error" and events[-1]["error"]["code"] == 502
+    assert [e["type"] for e in events[-2:]] == ["error", "response.failed"]
+    assert events[-2]["code"] == events[-1]["response"]["error"]["code"] == "server_error"
     body = {
         "model": "anthropic/claude-haiku-4.5",
         "max_tokens": 50,
@@ -276,3 +280,134 @@ def test_faults_on_responses_and_messages_streams(client: httpx.Client) -> None:
     ) as r:
         text = r.read().decode()
     assert "event: error" in text and "message_stop" not in text
+
+
+# /responses in-band errors ---------------------------------------------------------------
+RESPONSES_STREAM = {"model": "openai/gpt-4o", "input": "Tell me a long story about a cat"}
+
+
+def _responses_events(client: httpx.Client, fault: str) -> tuple[list[Any], str]:
+    body = {**RESPONSES_STREAM, "stream": True}
+    with client.stream("POST", "/responses", json=body, headers={HEADER: fault}) as r:
+        assert r.status_code == 200
+        text = r.read().decode()
+    return sse_payloads(text), text
+
+
+def test_responses_stream_error_uses_the_documented_events(client: httpx.Client) -> None:
+    """OpenAI-compatible shapes (OpenRouter's OpenResponsesErrorEvent / response.failed):
+    ``{"type":"error","code","message","param","sequence_number"}`` with no nested ``error``
+    object, then ``response.failed`` whose ``response.error`` is ``{code, message}``."""
+    events, text = _responses_events(client, "error_after=6; error_code=429; message=Slow down")
+    assert text.endswith("data: [DONE]\n\n")
+    assert len(events) == 8
+    error, failed = events[-2:]
+    assert error == {
+        "type": "error",
+        "code": "rate_limit_exceeded",
+        "message": "Slow down",
+        "param": None,
+        "sequence_number": 6,
+    }
+    assert failed["type"] == "response.failed" and failed["sequence_number"] == 7
+    response = failed["response"]
+    assert response["error"] == {"code": "rate_limit_exceeded", "message": "Slow down"}
+    assert response["status"] == "failed" and response["completed_at"] is None
+    assert response["id"] == events[0]["response"]["id"] and response["object"] == "response"
+    assert response["output"] == []  # no output item had finished when the error came
+    assert set(response["usage"]) >= {"input_tokens", "output_tokens", "total_tokens", "cost"}
+    assert [e["sequence_number"] for e in events] == list(range(len(events)))
+    assert all("error" not in e or e["type"] == "response.failed" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [(400, "invalid_prompt"), (429, "rate_limit_exceeded"), (502, "server_error")],
+)
+def test_responses_stream_error_codes_are_strings(
+    client: httpx.Client, code: int, expected: str
+) -> None:
+    """Responses-API error codes are strings (invalid_prompt 400, rate_limit_exceeded 429,
+    server_error 500+), unlike the integer codes of chat error chunks."""
+    events, _ = _responses_events(client, f"error_after=0; error_code={code}")
+    assert [e["type"] for e in events] == ["error", "response.failed"]
+    assert events[0]["code"] == events[1]["response"]["error"]["code"] == expected
+    assert events[1]["response"]["status"] == "failed"
+
+
+def test_responses_failed_keeps_the_finished_output_items(client: httpx.Client) -> None:
+    full, _ = _responses_events(client, "error_after=10000")  # never fires: the whole stream
+    before_done = next(i for i, e in enumerate(full) if e["type"] == "response.output_item.done")
+    events, _ = _responses_events(client, f"error_after={before_done + 1}")
+    done = [e["item"] for e in events if e["type"] == "response.output_item.done"]
+    assert len(done) == 1 and done[0]["type"] == "message"
+    assert events[-1]["response"]["output"] == done
+
+
+class _Without(httpx.BaseTransport):
+    """The emulator, with the stream's events of one type left out."""
+
+    def __init__(self, inner: httpx.BaseTransport, event_type: str) -> None:
+        self.inner = inner
+        self.event_type = event_type
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        kept = []
+        for event in response.read().split(b"\n\n"):
+            if event.startswith(b"data: {") and json.loads(event[6:])["type"] == self.event_type:
+                continue
+            if event:
+                kept.append(event + b"\n\n")
+        headers = {"content-type": response.headers["content-type"]}
+        return httpx.Response(response.status_code, headers=headers, content=b"".join(kept))
+
+
+@pytest.mark.parametrize("left_out", [None, "error", "response.failed"])
+def test_core_client_raises_stream_error_with_partial_output(
+    emulator: Emulator, left_out: str | None
+) -> None:
+    """client.responses.create(stream=True) meets the emulator's in-band error as a
+    StreamError carrying what streamed before it, whichever of the two events comes first."""
+    transport: httpx.BaseTransport = EmulatorTransport(emulator)
+    if left_out is not None:
+        transport = _Without(transport, left_out)
+    client = OpenRouter(
+        api_key=emulator.api_key, base_url=BASE_URL, http_client=httpx.Client(transport=transport)
+    )
+    streamed = ""
+    fault = {HEADER: "error_after=8; error_code=502; message=Upstream died"}
+    with (
+        pytest.raises(StreamError) as caught,
+        client.responses.create(**RESPONSES_STREAM, stream=True, extra_headers=fault) as stream,
+    ):
+        for event in stream:
+            if event.type == "response.output_text.delta":
+                streamed += event.delta
+    error = caught.value
+    assert "Upstream died" in str(error)
+    assert error.code == "server_error"
+    assert streamed and error.partial.text == streamed
+    assert error.partial.chunks >= 8
+    if left_out == "error":  # raised at response.failed: its usage is in the partial record
+        assert error.partial.usage is not None
+
+
+def test_error_before_the_first_event_keeps_the_stream_format(client: httpx.Client) -> None:
+    """``error_after=0``: the error takes the shape of the stream it replaces (a chat chunk
+    with top-level ``error``; an Anthropic ``event: error``), not a generic one."""
+    headers = {HEADER: "error_after=0"}
+    with client.stream("POST", "/chat/completions", json=STREAM, headers=headers) as r:
+        chunks = sse_payloads(r.read().decode())
+    assert len(chunks) == 1 and chunks[0]["object"] == "chat.completion.chunk"
+    assert chunks[0]["error"] == {"code": 502, "message": "Provider returned error"}
+    assert chunks[0]["choices"][0]["finish_reason"] is None and chunks[0]["usage"]
+    body = {
+        "model": "anthropic/claude-haiku-4.5",
+        "max_tokens": 50,
+        "messages": [{"role": "user", "content": "hi"}],
+        "stream": True,
+    }
+    with client.stream("POST", "/messages", json=body, headers=headers) as r:
+        text = r.read().decode()
+    assert text.split("\n\n")[1].startswith("event: error\n") and "[DONE]" not in text

@@ -253,3 +253,37 @@ def test_responses_json_matches_real(client: httpx.Client) -> None:
     assert_conforms(real, r.json())
     assert GEN_ID.match(r.json()["id"])
     assert r.headers["x-generation-id"] == r.json()["id"]
+
+
+def test_responses_output_text_is_empty_like_real(client: httpx.Client) -> None:
+    """Real OpenRouter leaves the ``output_text`` convenience field empty even when the output
+    holds text (AIS W9Z5oyqJFyt and every other recorded /responses body and
+    response.completed event), so the emulator does too: a client that read it would work
+    offline and break online. The text is in ``output[].content[].text``."""
+    real = json.loads(real_file(AIS + "W9Z5oyqJFyt/response.json").read_text())
+    assert real["output_text"] == "" and real["output"][0]["content"][0]["text"]
+    body = {"model": "google/gemini-2.5-flash", "input": "Say hello"}
+    ours = client.post("/responses", json=body).json()
+    assert ours["output_text"] == "" and ours["output"][0]["content"][0]["text"]
+    with client.stream("POST", "/responses", json={**body, "stream": True}) as r:
+        completed = sse_payloads(r.read().decode())[-1]
+    assert completed["type"] == "response.completed"
+    assert completed["response"]["output_text"] == ""
+    assert completed["response"]["output"][0]["content"][0]["text"]
+
+
+def test_messages_stream_pings_after_message_start(client: httpx.Client) -> None:
+    """Anthropic's Messages stream sends ``event: ping`` / ``{"type": "ping"}`` after
+    message_start; the emulator's /messages stream does too, once."""
+    body = {
+        "model": "anthropic/claude-haiku-4.5",
+        "max_tokens": 50,
+        "messages": [{"role": "user", "content": "hi"}],
+        "stream": True,
+    }
+    with client.stream("POST", "/messages", json=body) as r:
+        text = r.read().decode()
+    names = [line[7:] for line in text.splitlines() if line.startswith("event: ")]
+    assert names[:3] == ["message_start", "ping", "content_block_start"]
+    assert names.count("ping") == 1
+    assert 'event: ping\ndata: {"type":"ping"}\n\n' in text

@@ -45,9 +45,11 @@ class Fault:
 
     - ``status``: answer with this HTTP status and an OpenRouter error body;
       ``retry_after`` adds a ``Retry-After`` header (seconds); ``message`` overrides the text.
-    - ``error_after``: HTTP 200, then after N data chunks a chunk with a top-level
-      ``error: {code: error_code, message}`` and ``finish_reason: null``, then ``[DONE]``
-      (real-traffic test_openrouter_stream_error.yaml). On a JSON answer: 200 + error body.
+    - ``error_after``: HTTP 200, then after N data events the stream's own in-band error:
+      chat, a chunk with a top-level ``error: {code: error_code, message}`` and
+      ``finish_reason: null`` (real-traffic test_openrouter_stream_error.yaml); /responses,
+      an ``error`` event (string ``code``, ``message``, ``param``) then ``response.failed``;
+      /messages, ``event: error``. Then ``[DONE]``. On a JSON answer: 200 + error body.
     - ``drop_after``: cut the connection after N data chunks (JSON: after half the body).
     - ``first_byte_delay`` / ``chunk_delay``: seconds before the headers / before each chunk.
     - ``malformed``: the body is truncated, invalid JSON (SSE: one broken data line).

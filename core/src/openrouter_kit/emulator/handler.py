@@ -8,6 +8,7 @@ Holds the catalogue, one in-memory account (seeded with ``api_key`` and
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import re
@@ -39,6 +40,8 @@ from .wire import (
 
 API_PREFIX = "/api/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
+ACTIVITY_DAYS = 30  # GET /activity?date= reaches this many days back (spec)
+PAGE_MAX = 100  # the largest `limit` of the guardrail lists (spec: "max 100")
 
 Handler = Callable[["_Ctx"], EmulatorResponse]
 
@@ -212,7 +215,8 @@ class Emulator:
         if key.disabled:
             raise ApiError(401, "User not found.", with_user=False)
         key.roll(self.ids.now())
-        if key.expires_at and key.expires_at < iso(self.ids.now()):
+        expiry = utc_timestamp(key.expires_at) if key.expires_at else None
+        if expiry is not None and expiry <= self.ids.now():
             raise ApiError(401, "API key has expired", with_user=False)
         if auth.startswith("management") and not key.is_management:
             action = auth.partition(":")[2] or "use this endpoint"
@@ -492,8 +496,8 @@ class Emulator:
 
     def _activity(self, ctx: _Ctx) -> EmulatorResponse:
         date = ctx.request.query.get("date")
-        if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            raise bad_request("Invalid date format. Use YYYY-MM-DD")
+        if date is not None:
+            self._check_activity_date(date)
         with self.account.lock:
             rows = [
                 dict(r) for r in self.account.activity.values() if date is None or r["date"] == date
@@ -502,6 +506,20 @@ class Emulator:
         for row in rows:
             row["usage"] = float(f"{row['usage']:.12g}")
         return json_response(200, {"data": rows})
+
+    def _check_activity_date(self, date: str) -> None:
+        """``date``: a real UTC calendar day (YYYY-MM-DD) within the last 30 days (spec)."""
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                raise ValueError(date)
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            raise bad_request("Invalid date format. Use YYYY-MM-DD") from None
+        today = dt.datetime.fromtimestamp(self.ids.now(), dt.timezone.utc).date()
+        if not today - dt.timedelta(days=ACTIVITY_DAYS) <= day <= today:
+            raise bad_request(
+                f"Invalid date range: date must be within the last {ACTIVITY_DAYS} days (UTC)"
+            )
 
     def _credits(self, ctx: _Ctx) -> EmulatorResponse:
         usage = float(f"{self.account.total_usage:.12g}")
@@ -587,10 +605,14 @@ class Emulator:
             out["limit_reset"] = body["limit_reset"]
         if "include_byok_in_limit" in body:
             out["include_byok_in_limit"] = bool(body["include_byok_in_limit"])
-        if creating and body.get("expires_at") is not None:
-            expires = str(body["expires_at"])
-            if not (expires.endswith("Z") or expires.endswith("+00:00")):
-                raise bad_request("expires_at: must be a UTC ISO 8601 timestamp")
+        if "expires_at" in body and (not creating or body["expires_at"] is not None):
+            expires = body["expires_at"]
+            if expires is not None:
+                when = utc_timestamp(expires)
+                if when is None:
+                    raise bad_request("expires_at: must be a UTC ISO 8601 timestamp")
+                if when <= self.ids.now():
+                    raise bad_request("expires_at: must be in the future")
             out["expires_at"] = expires
         if not creating:
             if "disabled" in body:
@@ -649,8 +671,12 @@ class Emulator:
         return g
 
     def _page(self, ctx: _Ctx, items: list[Any]) -> EmulatorResponse:
+        """One page of a guardrails list: ``offset`` >= 0, ``limit`` 1..100 (spec: "max 100"),
+        out-of-range values are refused, not capped."""
         offset = ctx.query_int("offset", 0)
-        limit = ctx.query_int("limit", 50, 100)
+        limit = ctx.query_int("limit", 50)
+        if not 1 <= limit <= PAGE_MAX:
+            raise bad_request(f"limit: must be between 1 and {PAGE_MAX}")
         return json_response(
             200, {"data": items[offset : offset + limit], "total_count": len(items)}
         )
@@ -895,6 +921,28 @@ def _normalise(path: str) -> str:
     return path or "/"
 
 
+_UTC_TIMESTAMP = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:Z|\+00:?00)"
+)
+
+
+def utc_timestamp(value: Any) -> float | None:
+    """Unix seconds of an ISO 8601 UTC timestamp (``Z`` or ``+00:00``), ``None`` if it is not
+    one: OpenRouter rejects other time zones (spec: "Must be UTC")."""
+    match = _UTC_TIMESTAMP.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction = match.groups()
+    try:
+        when = dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+            tzinfo=dt.timezone.utc,
+        )  # fmt: skip
+    except ValueError:
+        return None
+    return when.timestamp() + (float(f"0.{fraction}") if fraction else 0.0)
+
+
 def _callback_ok(url: str) -> bool:
     parsed = urlparse(url)
     if parsed.scheme == "https":
@@ -931,8 +979,7 @@ def _dropping(body: bytes) -> Iterator[bytes]:
 
 def _faulty_stream(stream: Iterator[bytes], fault: Fault) -> Iterator[bytes]:
     sent = 0
-    last: dict[str, Any] | None = None
-    anthropic = False
+    seen: list[dict[str, Any]] = []  # the data events already sent, parsed
     for chunk in stream:
         is_data = chunk.startswith((b"data: ", b"event: ")) and chunk != sse.DONE
         if is_data:
@@ -942,20 +989,49 @@ def _faulty_stream(stream: Iterator[bytes], fault: Fault) -> Iterator[bytes]:
                 return
             if fault.drop_after is not None and sent >= fault.drop_after:
                 raise ConnectionDropped("emulated connection drop")
-            if fault.error_after is not None and sent >= fault.error_after:
-                yield _error_chunk(last, fault, anthropic, _final_usage([chunk, *stream]))
-                if not anthropic:
-                    yield sse.DONE
-                return
-            anthropic = chunk.startswith(b"event: ")
-            try:
-                line = chunk.split(b"data: ", 1)[1]
-                parsed = json.loads(line)
-                last = parsed if isinstance(parsed, dict) else last
-            except (IndexError, ValueError):
-                pass
+            if fault.error_after is not None:
+                current = _payload(chunk)
+                if sent >= fault.error_after:
+                    yield from _in_band_error(fault, chunk, current, seen, [chunk, *stream])
+                    return
+                if current is not None:
+                    seen.append(current)
             sent += 1
         yield chunk
+
+
+def _payload(chunk: bytes) -> dict[str, Any] | None:
+    """The JSON object of one SSE event (``None`` for anything else)."""
+    try:
+        parsed = json.loads(chunk.split(b"data: ", 1)[1])
+    except (IndexError, ValueError):
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _in_band_error(
+    fault: Fault,
+    chunk: bytes,
+    current: dict[str, Any] | None,
+    seen: list[dict[str, Any]],
+    rest: list[bytes],
+) -> Iterator[bytes]:
+    """The error a stream reports in place of ``chunk`` and everything after it (``rest``),
+    in the wire format of that stream."""
+    if chunk.startswith(b"event: "):  # Anthropic Messages: an ``error`` event, no [DONE]
+        yield sse.named(
+            "error",
+            {"type": "error", "error": {"type": "api_error", "message": fault.error_message}},
+        )
+        return
+    if str((current or {}).get("type") or "").startswith("response."):  # Responses API
+        unsent = [p for p in map(_payload, rest) if p is not None]
+        for event in responses.failure_events(seen, unsent, fault.error_code, fault.error_message):
+            yield sse.data(event)
+    else:
+        last = seen[-1] if seen else current
+        yield _error_chunk(last, fault, _final_usage(rest))
+    yield sse.DONE
 
 
 def _final_usage(rest: list[bytes]) -> dict[str, Any] | None:
@@ -971,15 +1047,10 @@ def _final_usage(rest: list[bytes]) -> dict[str, Any] | None:
     return None
 
 
-def _error_chunk(
-    last: dict[str, Any] | None, fault: Fault, anthropic: bool, usage: dict[str, Any] | None
-) -> bytes:
+def _error_chunk(last: dict[str, Any] | None, fault: Fault, usage: dict[str, Any] | None) -> bytes:
+    """A chat stream's error chunk: top-level ``error`` beside ``choices`` with
+    ``finish_reason: null`` and the usage (real-traffic test_openrouter_stream_error.yaml)."""
     error = {"code": fault.error_code, "message": fault.error_message}
-    if anthropic:
-        return sse.named(
-            "error",
-            {"type": "error", "error": {"type": "api_error", "message": fault.error_message}},
-        )
     if last is not None and last.get("object") == "chat.completion.chunk":
         return sse.data(
             {
@@ -1001,4 +1072,4 @@ def _error_chunk(
                 **({"usage": usage} if usage is not None else {}),
             }
         )
-    return sse.data({"type": "error", "error": error})
+    return sse.data({"error": error})  # OpenRouter's generic in-band error event

@@ -1,6 +1,6 @@
 """POST /messages (Anthropic Messages API via OpenRouter): parsing, JSON and SSE events.
 
-Stream events, each as ``event: <type>`` + ``data: {...}``: message_start,
+Stream events, each as ``event: <type>`` + ``data: {...}``: message_start, ping,
 content_block_start, content_block_delta (text_delta / thinking_delta / input_json_delta),
 content_block_stop, message_delta (stop_reason + usage), message_stop.
 """
@@ -159,6 +159,7 @@ def stream(job: Job, keepalives: int = 1) -> Iterator[bytes]:
     for _ in range(keepalives):
         yield sse.PROCESSING
     yield sse.named("message_start", {"type": "message_start", "message": _message(job, [], False)})
+    yield sse.named("ping", {"type": "ping"})  # as Anthropic's stream sends after message_start
     for index, block in enumerate(_blocks(job)):
         kind = block["type"]
         start: dict[str, Any]

@@ -153,6 +153,11 @@ def _envelope(job: Job, body: dict[str, Any], output: list[Any], done: bool) -> 
         "status": status,
         "completed_at": job.created if done else None,
         "output": output,
+        # Real OpenRouter sends "" here even when the output holds text (every recorded
+        # /responses body and response.completed event: ai-sdk-provider fixtures 2026-01,
+        # pydantic-ai raw_cot_stream), or leaves the field out (llm-openrouter, 2026-08).
+        # Keep it so: a client must read the text from `output`, as it must against the
+        # real service.
         "output_text": "",
         "error": None,
         "incomplete_details": {"reason": "max_output_tokens"} if (done and length) else None,
@@ -327,3 +332,65 @@ def stream(job: Job, body: dict[str, Any], ids: IdFactory, keepalives: int = 1) 
         yield ev({"type": "response.output_item.done", "output_index": index, "item": item})
     yield ev({"type": "response.completed", "response": _envelope(job, body, items, True)})
     yield sse.DONE
+
+
+def error_code(status: int) -> str:
+    """The string code a Responses-API error carries for an HTTP-like status (OpenRouter's
+    Responses error table: ``invalid_prompt`` 400, ``rate_limit_exceeded`` 429,
+    ``server_error`` 500+)."""
+    if status == 429:
+        return "rate_limit_exceeded"
+    if 400 <= status < 500:
+        return "invalid_prompt"
+    return "server_error"
+
+
+def failure_events(
+    sent: list[dict[str, Any]], unsent: list[dict[str, Any]], status: int, message: str
+) -> list[dict[str, Any]]:
+    """How a Responses stream reports an error after the events ``sent``: an ``error`` event
+    (``code``, ``message``, ``param`` at the top level) and then ``response.failed``, whose
+    ``response`` holds ``status: "failed"``, ``error: {code, message}``, the output items
+    finished so far and the usage the rest (``unsent``) would have reported."""
+    code = error_code(status)
+    seq = max(
+        (e["sequence_number"] for e in sent if isinstance(e.get("sequence_number"), int)),
+        default=-1,
+    )
+    envelope: dict[str, Any] = {}
+    for event in [*reversed(sent), *unsent]:
+        if isinstance(event.get("response"), dict):
+            envelope = dict(event["response"])
+            break
+    output = [
+        e["item"]
+        for e in sent
+        if e.get("type") == "response.output_item.done" and isinstance(e.get("item"), dict)
+    ]
+    usage = next(
+        (
+            e["response"].get("usage")
+            for e in unsent
+            if e.get("type") == "response.completed" and isinstance(e.get("response"), dict)
+        ),
+        None,
+    )
+    failed = {
+        **envelope,
+        "status": "failed",
+        "completed_at": None,
+        "output": output,
+        "error": {"code": code, "message": message},
+        "incomplete_details": None,
+        "usage": usage,
+    }
+    return [
+        {
+            "type": "error",
+            "code": code,
+            "message": message,
+            "param": None,
+            "sequence_number": seq + 1,
+        },
+        {"type": "response.failed", "response": failed, "sequence_number": seq + 2},
+    ]
