@@ -5,12 +5,18 @@ was sent and that spend never passed the limit.
 
 from __future__ import annotations
 
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
+import httpx
 import pytest
+from emulator_accounts import BASE_URL
 from openrouter_kit import AsyncOpenRouter, Budget, BudgetExceededError, ModelSelector, OpenRouter
 from openrouter_kit.cost import BudgetPricingError
-from openrouter_kit.emulator import Emulator
+from openrouter_kit.emulator import Emulator, EmulatorTransport, Fault
+from openrouter_kit.errors import BadRequestError, ResponseValidationError
 
 MESSAGES = [{"role": "user", "content": "Write a short poem about the sea."}]
 
@@ -112,3 +118,99 @@ async def test_async_budget(async_user: AsyncOpenRouter, emulator: Emulator) -> 
     assert sent > 0 and len(emulator.account.generations) == sent
     assert budget.spent == booked(emulator) <= budget.limit_usd
     await async_user.close()
+
+
+class _InFlight(httpx.AsyncBaseTransport, httpx.BaseTransport):
+    """The emulator behind a real wait, so concurrent calls overlap as they do on a network."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.inner = EmulatorTransport(emulator)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        time.sleep(0.01)
+        return self.inner.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.01)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_concurrent_async_calls_cannot_overrun_the_limit(emulator: Emulator) -> None:
+    """Each call holds its worst case while in flight: 40 gathered calls used to all pass the
+    check (nothing was spent yet) and together spent three times the limit."""
+    client = AsyncOpenRouter(
+        api_key=emulator.api_key,
+        base_url=BASE_URL,
+        http_client=httpx.AsyncClient(transport=_InFlight(emulator)),
+        max_retries=0,
+    )
+    budget = Budget("0.0002", client)
+    await budget.aprefetch(["openai/gpt-4o-mini"])
+    results = await asyncio.gather(
+        *(
+            client.chat.completions.create(
+                model="openai/gpt-4o-mini", messages=MESSAGES, max_tokens=20
+            )
+            for _ in range(40)
+        ),
+        return_exceptions=True,
+    )
+    refused = [r for r in results if isinstance(r, BudgetExceededError)]
+    assert refused and len(emulator.account.generations) == 40 - len(refused)
+    assert budget.spent == booked(emulator) <= budget.limit_usd
+    assert budget.reserved == 0
+    assert any(error.reserved_usd > 0 for error in refused)
+    assert "held for calls in flight" in str(refused[0])
+    await client.close()
+
+
+def test_concurrent_threads_cannot_overrun_the_limit(emulator: Emulator) -> None:
+    with OpenRouter(
+        api_key=emulator.api_key,
+        base_url=BASE_URL,
+        http_client=httpx.Client(transport=_InFlight(emulator)),
+        max_retries=0,
+    ) as client:
+        budget = Budget("0.0002", client)
+        budget.prefetch(["openai/gpt-4o-mini"])
+
+        def call() -> object:
+            try:
+                return client.chat.completions.create(
+                    model="openai/gpt-4o-mini", messages=MESSAGES, max_tokens=20
+                )
+            except BudgetExceededError as error:
+                return error
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda _: call(), range(40)))
+        assert any(isinstance(r, BudgetExceededError) for r in results)
+        assert budget.spent == booked(emulator) <= budget.limit_usd
+        assert budget.reserved == 0
+
+
+def test_failed_and_unread_calls_release_their_reservation(
+    user: OpenRouter, emulator: Emulator
+) -> None:
+    budget = Budget("0.001", user)
+    emulator.inject(Fault(status=400, path="/chat/completions"))
+    with pytest.raises(BadRequestError):
+        user.chat.completions.create(model="openai/gpt-4o-mini", messages=MESSAGES, max_tokens=20)
+    assert budget.reserved == 0
+    emulator.inject(Fault(malformed=True, path="/chat/completions"))
+    with pytest.raises(ResponseValidationError):
+        user.chat.completions.create(model="openai/gpt-4o-mini", messages=MESSAGES, max_tokens=20)
+    assert budget.reserved == 0
+    stream = user.chat.completions.create(
+        model="openai/gpt-4o-mini", messages=MESSAGES, max_tokens=20, stream=True
+    )
+    assert budget.reserved > 0
+    stream.close()  # never iterated
+    assert budget.reserved == 0
+    with user.chat.completions.create(
+        model="openai/gpt-4o-mini", messages=MESSAGES, max_tokens=20, stream=True
+    ) as stream:
+        for _ in stream:
+            break
+    assert budget.reserved == 0
+    assert budget.remaining == budget.limit_usd - budget.spent

@@ -24,6 +24,10 @@ class Hook(Protocol):
         self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any]
     ) -> None: ...
 
+    def on_error(
+        self, endpoint: str, body: Mapping[str, Any] | None, error: BaseException
+    ) -> None: ...
+
 
 def run_before(hooks: Sequence[Any], endpoint: str, body: Mapping[str, Any] | None) -> None:
     for hook in hooks:
@@ -48,3 +52,13 @@ def run_after_stream(
         method = getattr(hook, "after_stream", None)
         if method is not None:
             method(endpoint, body, events)
+
+
+def run_failed(
+    hooks: Sequence[Any], endpoint: str, body: Mapping[str, Any] | None, error: BaseException
+) -> None:
+    """The call ended without a result (refused by a hook, failed, or its parsing failed)."""
+    for hook in hooks:
+        method = getattr(hook, "on_error", None)
+        if method is not None:
+            method(endpoint, body, error)

@@ -324,6 +324,7 @@ class Stream(_StreamBase[T]):
         if not self.closed:
             self.closed = True
             self.response.close()
+        self._finish()  # also when the stream is closed before it was iterated
 
     def __enter__(self) -> Self:
         return self
@@ -387,6 +388,7 @@ class AsyncStream(_StreamBase[T]):
         if not self.closed:
             self.closed = True
             await self.response.aclose()
+        self._finish()  # also when the stream is closed before it was iterated
 
     async def __aenter__(self) -> Self:
         return self

@@ -220,7 +220,13 @@ class _BaseClient:
             timeout=call_timeout,
         )
         if self.hooks:
-            _hooks.run_before(self.hooks, endpoint.name, sent_body)
+            hooks = list(self.hooks)
+            try:
+                _hooks.run_before(hooks, endpoint.name, sent_body)
+            except BaseException as exc:
+                # an earlier hook may have reserved budget for this call: let it release
+                _hooks.run_failed(hooks, endpoint.name, sent_body, exc)
+                raise
         budget = _budget(call_timeout)
         deadline = None if budget is None else self._retry.clock.now() + budget
         return request, deadline, sent_body
@@ -370,8 +376,13 @@ class OpenRouter(_BaseClient):
             timeout=timeout,
             stream=stream,
         )
-        response = self._send(endpoint, request, stream=stream, deadline=deadline)
-        return self._finish(endpoint, sent_body, response, stream, Stream)
+        try:
+            response = self._send(endpoint, request, stream=stream, deadline=deadline)
+            return self._finish(endpoint, sent_body, response, stream, Stream)
+        except BaseException as exc:
+            if self.hooks:
+                _hooks.run_failed(self.hooks, endpoint.name, sent_body, exc)
+            raise
 
     def _send(
         self, endpoint: Endpoint, request: httpx.Request, *, stream: bool, deadline: float | None
@@ -496,8 +507,13 @@ class AsyncOpenRouter(_BaseClient):
             timeout=timeout,
             stream=stream,
         )
-        response = await self._send(endpoint, request, stream=stream, deadline=deadline)
-        return self._finish(endpoint, sent_body, response, stream, AsyncStream)
+        try:
+            response = await self._send(endpoint, request, stream=stream, deadline=deadline)
+            return self._finish(endpoint, sent_body, response, stream, AsyncStream)
+        except BaseException as exc:
+            if self.hooks:
+                _hooks.run_failed(self.hooks, endpoint.name, sent_body, exc)
+            raise
 
     async def _send(
         self, endpoint: Endpoint, request: httpx.Request, *, stream: bool, deadline: float | None

@@ -85,10 +85,13 @@ class BudgetExceededError(OpenRouterError):
         prompt_price: Decimal | None,
         completion_price: Decimal | None,
         max_tokens_given: bool,
+        reserved_usd: Decimal = Decimal(0),
     ) -> None:
         self.limit_usd = limit_usd
         self.spent_usd = spent_usd
-        self.remaining_usd = max(Decimal(0), limit_usd - spent_usd)
+        self.reserved_usd = reserved_usd
+        """The worst cases of calls still in flight, held back from what remains."""
+        self.remaining_usd = max(Decimal(0), limit_usd - spent_usd - reserved_usd)
         self.worst_case_usd = worst_case_usd
         self.model = model
         self.provider = provider
@@ -107,7 +110,9 @@ class BudgetExceededError(OpenRouterError):
             f"Budget refused the call before sending: worst case {_usd(worst_case_usd)} "
             f"(~{prompt_tokens:,} prompt tokens at {_usd(prompt_price)}/M + {completion} at "
             f"{_usd(completion_price)}/M on {where}) exceeds the {_usd(self.remaining_usd)} "
-            f"that remains of the {_usd(limit_usd)} limit (spent {_usd(spent_usd)}). "
+            f"that remains of the {_usd(limit_usd)} limit (spent {_usd(spent_usd)}"
+            + (f", {_usd(reserved_usd)} held for calls in flight" if reserved_usd else "")
+            + "). "
             f"To proceed: {hint}, shorten the prompt, pick a cheaper model, or raise the limit."
         )
 
@@ -253,6 +258,9 @@ class _ClientHook:
     ) -> None:
         self.tracker._after_stream(endpoint, body, events, self.client)
 
+    def on_error(self, endpoint: str, body: Mapping[str, Any] | None, error: BaseException) -> None:
+        self.tracker.on_error(endpoint, body, error)
+
 
 def _is_async_client(client: Any) -> bool:
     return asyncio.iscoroutinefunction(getattr(client, "_request", None))
@@ -319,6 +327,9 @@ class CostTracker:
         self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any]
     ) -> None:
         self._after_stream(endpoint, body, events, None)
+
+    def on_error(self, endpoint: str, body: Mapping[str, Any] | None, error: BaseException) -> None:
+        """A call failed or was refused: nothing to record (Budget releases its reservation)."""
 
     def _after(
         self, endpoint: str, body: Mapping[str, Any] | None, result: Any, client: Any
@@ -627,6 +638,7 @@ class Budget(CostTracker):
         if self.limit_usd < 0:
             raise ValueError(f"limit_usd: expected a non-negative amount, got {limit_usd!r}")
         self.selector = selector
+        self._reserved: dict[int, Decimal] = {}
         super().__init__(client, lookup_missing=lookup_missing)
 
     def attach(self, client: Any) -> Budget:
@@ -645,9 +657,39 @@ class Budget(CostTracker):
         return self.totals.cost
 
     @property
+    def reserved(self) -> Decimal:
+        """USD held back for calls in flight (their worst cases), until their usage arrives."""
+        with self._lock:
+            return sum(self._reserved.values(), Decimal(0))
+
+    @property
     def remaining(self) -> Decimal:
-        """USD left under the limit (never negative)."""
-        return max(Decimal(0), self.limit_usd - self.spent)
+        """USD left under the limit (never negative); calls in flight hold their worst case."""
+        return max(Decimal(0), self.limit_usd - self.spent - self.reserved)
+
+    def _release(self, body: Mapping[str, Any] | None) -> None:
+        if body is not None:
+            with self._lock:
+                self._reserved.pop(id(body), None)
+
+    def _after(
+        self, endpoint: str, body: Mapping[str, Any] | None, result: Any, client: Any
+    ) -> None:
+        # record the actual cost before dropping the reservation, so no check sees neither
+        with self._lock:
+            super()._after(endpoint, body, result, client)
+            self._release(body)
+
+    def _after_stream(
+        self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any], client: Any
+    ) -> None:
+        with self._lock:
+            super()._after_stream(endpoint, body, events, client)
+            self._release(body)
+
+    def on_error(self, endpoint: str, body: Mapping[str, Any] | None, error: BaseException) -> None:
+        """The call failed or was refused: its reservation no longer holds budget."""
+        self._release(body)
 
     def prefetch(self, models: Iterable[str]) -> None:
         """Load these models' prices (sync selector)."""
@@ -743,18 +785,24 @@ class Budget(CostTracker):
         """Refuse the call (BudgetExceededError) if its worst case exceeds what remains."""
         if endpoint not in TRACKED_ENDPOINTS or body is None:
             return
-        spent = self.spent
         try:
             worst = self.worst_case(endpoint, body)
         except BudgetPricingError:
-            if spent < self.limit_usd:
+            if self.spent < self.limit_usd:
                 raise
             worst = WorstCase(Decimal(0), body.get("model"), None, 0, 0, True, None, None)
-        if spent < self.limit_usd and spent + worst.cost <= self.limit_usd:
-            return
+        # Check and reserve at once: concurrent calls (threads, asyncio.gather) each see the
+        # worst cases of those already in flight, so together they cannot overrun the limit.
+        with self._lock:
+            spent = self.spent
+            reserved = sum(self._reserved.values(), Decimal(0))
+            if spent < self.limit_usd and spent + reserved + worst.cost <= self.limit_usd:
+                self._reserved[id(body)] = worst.cost
+                return
         raise BudgetExceededError(
             limit_usd=self.limit_usd,
             spent_usd=spent,
+            reserved_usd=reserved,
             worst_case_usd=worst.cost,
             model=worst.model,
             provider=worst.provider,
