@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import httpx
@@ -211,6 +212,37 @@ def test_key_never_in_repr_or_logs(caplog: pytest.LogCaptureFixture) -> None:
     assert KEY not in str(info.value)
     assert KEY not in repr(info.value)
     assert KEY not in caplog.text
+
+
+def test_key_echoed_by_an_upstream_or_in_a_stream_stays_out_of_error_text() -> None:
+    """The provider's raw error (metadata.raw) and in-band stream errors were shown verbatim."""
+    upstream = {
+        "error": {
+            "code": 401,
+            "message": "Provider returned error",
+            "metadata": {"provider_name": "X", "raw": f'{{"error": "Incorrect API key {KEY}"}}'},
+        }
+    }
+    client, _ = make_client(lambda request: httpx.Response(401, json=upstream), max_retries=0)
+    with pytest.raises(OpenRouterError) as info:
+        client.chat.completions.create(model="m/x", messages=MESSAGES)
+    assert "upstream" in str(info.value) and "sk-or-***" in str(info.value)
+    assert KEY not in str(info.value) and KEY not in repr(info.value)
+
+    in_band = json.dumps(
+        {"error": {"code": 502, "message": f"echo {KEY}", "metadata": {"raw": KEY}}}
+    )
+    stream_body = f": OPENROUTER PROCESSING\n\ndata: {in_band}\n\n"
+    client, _ = make_client(
+        lambda request: httpx.Response(
+            200, text=stream_body, headers={"content-type": "text/event-stream"}
+        )
+    )
+    with pytest.raises(OpenRouterError) as info:
+        for _ in client.chat.completions.create(model="m/x", messages=MESSAGES, stream=True):
+            pass
+    assert "echo sk-or-***" in str(info.value)
+    assert KEY not in str(info.value) and KEY not in repr(info.value)
 
 
 def test_context_manager_closes_owned_client() -> None:

@@ -6,7 +6,6 @@ send bytes and how they sleep between retries (client.py).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -26,6 +25,7 @@ from .errors import (
     ManagementKeyRequiredError,
     PartialOutput,
     ResponseValidationError,
+    _redact,
 )
 
 
@@ -48,12 +48,10 @@ class NotGiven:
 
 NOT_GIVEN = NotGiven()
 
-_SECRET = re.compile(r"sk-or-[A-Za-z0-9_-]+")
-
 
 def redact(text: str) -> str:
     """Hide anything that looks like an OpenRouter key."""
-    return _SECRET.sub("sk-or-***", text)
+    return _redact(text)
 
 
 _PLAIN = (str, int, float, type(None))

@@ -7,6 +7,7 @@ response named one, and the response headers. No error text ever contains the AP
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,14 @@ __all__ = [
 ]
 
 
+_SECRET = re.compile(r"sk-or-[A-Za-z0-9_-]+")
+
+
+def _redact(text: str) -> str:
+    """Hide anything that looks like an OpenRouter key (upstream errors may echo one)."""
+    return _SECRET.sub("sk-or-***", text) if "sk-or-" in text else text
+
+
 class OpenRouterError(Exception):
     """Base class of every error this library raises."""
 
@@ -61,7 +70,7 @@ class APIConnectionError(OpenRouterError):
     def __init__(
         self, message: str = "Connection error.", *, request: httpx.Request | None = None
     ) -> None:
-        super().__init__(message)
+        super().__init__(_redact(message))
         self.request = request
 
 
@@ -90,7 +99,7 @@ class APIError(OpenRouterError):
         generation_id: str | None = None,
         body: Any = None,
     ) -> None:
-        self.message = message
+        self.message = _redact(message)
         self.status_code = status_code
         self.code = code
         self.metadata: dict[str, Any] = dict(metadata or {})
@@ -121,7 +130,8 @@ class APIError(OpenRouterError):
         if raw:
             text = raw if isinstance(raw, str) else repr(raw)
             parts.append(f"- upstream: {text[:500]}")
-        return " ".join(parts[:1]) + (" - " if len(parts) > 1 else "") + " ".join(parts[1:])
+        text = " ".join(parts[:1]) + (" - " if len(parts) > 1 else "") + " ".join(parts[1:])
+        return _redact(text)  # the upstream's raw error is text we did not write
 
 
 class APIStatusError(APIError):
@@ -262,4 +272,4 @@ class ResponseValidationError(OpenRouterError):
     ) -> None:
         self.body = body
         self.status_code = status_code
-        super().__init__(message)
+        super().__init__(_redact(message))  # pydantic's errors quote the input they got
