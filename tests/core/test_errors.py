@@ -82,6 +82,9 @@ def test_error_in_200_body_raises_matching_error_not_validation() -> None:
     with pytest.raises(errors.PaymentRequiredError) as info:
         client.chat.completions.create(model="m/x", messages=MESSAGES)
     assert info.value.metadata["limit_source"] == "openrouter_credits"
+    # the text names the status the body gives, like status_code (it said "Error code: 200")
+    assert info.value.status_code == 402
+    assert str(info.value).startswith("Error code: 402 - This request requires more credits")
 
 
 def test_error_with_string_code_in_200_body() -> None:

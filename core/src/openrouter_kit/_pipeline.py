@@ -232,9 +232,8 @@ def body_error(
     }
     cls = STATUS_ERRORS.get(code) if isinstance(code, int) else None
     if cls is not None:
-        error: APIError = cls(message, response=response, **kwargs)
-        error.status_code = code if isinstance(code, int) else None
-        return error
+        # the status the body names, not the 200 it arrived with (also in the error's text)
+        return cls(message, response=response, status_code=code, **kwargs)
     return APIError(message, status_code=None, **kwargs)
 
 
