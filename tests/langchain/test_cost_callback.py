@@ -84,6 +84,20 @@ def test_callback_totals_equal_returned_cost(emulator: Emulator) -> None:
     assert cb.successful_requests == 3
 
 
+def test_nested_callbacks_leave_the_outer_one_counting(emulator: Emulator) -> None:
+    """Leaving an inner block used to switch tracking off for the rest of the outer one."""
+    llm = ChatOpenRouter(model="openai/gpt-4o-mini", client=core(emulator))
+    with get_openrouter_callback() as outer:
+        llm.invoke("one")
+        with get_openrouter_callback() as inner:
+            llm.invoke("two")
+        llm.invoke("three")
+    assert inner.successful_requests == 1
+    assert outer.successful_requests == 2  # the inner call went to the inner handler only
+    llm.invoke("four")
+    assert outer.successful_requests == 2
+
+
 async def test_callback_counts_async_calls(emulator: Emulator) -> None:
     llm = ChatOpenRouter(model="openai/gpt-4o-mini", async_client=acore(emulator))
     with get_openrouter_callback() as cb:

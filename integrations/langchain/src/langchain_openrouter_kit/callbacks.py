@@ -141,8 +141,12 @@ def get_openrouter_callback(client: Any = None) -> Iterator[OpenRouterCallbackHa
     responses that arrive without one.
     """
     handler = OpenRouterCallbackHandler(client)
-    openrouter_callback_var.set(handler)
+    token = openrouter_callback_var.set(handler)
     try:
         yield handler
     finally:
-        openrouter_callback_var.set(None)
+        # restore the enclosing block's handler (nested use), not None
+        try:
+            openrouter_callback_var.reset(token)
+        except ValueError:  # exited in another context than it was entered in
+            openrouter_callback_var.set(None)
