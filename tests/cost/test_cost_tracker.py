@@ -157,6 +157,34 @@ async def test_async_calls_and_background_generation_lookup(emulator: Emulator) 
     await stripped.close()
 
 
+async def test_a_lookup_finishing_after_reset_does_not_overwrite_a_newer_call(
+    emulator: Emulator,
+) -> None:
+    """The background lookup wrote into the list slot it was started for; after reset() that
+    slot holds another call, which then got the earlier generation's cost and model."""
+    plain = AsyncOpenRouter(
+        api_key=emulator.api_key,
+        base_url=BASE_URL,
+        http_client=httpx.AsyncClient(transport=EmulatorTransport(emulator)),
+    )
+    stripped = AsyncOpenRouter(
+        api_key=emulator.api_key,
+        base_url=BASE_URL,
+        http_client=httpx.AsyncClient(transport=StripCost(emulator)),
+    )
+    tracker = CostTracker(stripped).attach(plain)
+    await stripped.chat.completions.create(model=MODELS[0], messages=MESSAGES)  # lookup queued
+    tracker.reset()
+    newer = await plain.chat.completions.create(model=MODELS[1], messages=MESSAGES)
+    await tracker.aresolve_pending()
+    assert newer.usage is not None
+    assert [(c.model, c.cost, c.source) for c in tracker.calls] == [
+        (MODELS[1], exact([newer.usage.cost]), "usage")
+    ]
+    await plain.close()
+    await stripped.close()
+
+
 def test_responses_and_messages_apis_plain_and_streamed(
     user: OpenRouter, emulator: Emulator
 ) -> None:

@@ -360,7 +360,6 @@ class CostTracker:
     # recording -----------------------------------------------------------------------------
     def _record(self, call: CallCost, client: Any) -> None:
         with self._lock:
-            index = len(self._calls)
             self._calls.append(call)
         if call.cost is None and self.lookup_missing and call.generation_id and client is not None:
             if _is_async_client(client):
@@ -368,12 +367,12 @@ class CostTracker:
                     loop = asyncio.get_running_loop()
                 except RuntimeError:
                     return
-                task = loop.create_task(self._alookup(client, index))
+                task = loop.create_task(self._alookup(client, call))
                 with self._lock:
                     self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
             else:
-                self._lookup(client, index)
+                self._lookup(client, call)
 
     def record(self, call: CallCost, client: Any = None) -> None:
         """Add a call measured elsewhere (e.g. by a framework callback).
@@ -382,7 +381,8 @@ class CostTracker:
         """
         self._record(call, client)
 
-    def _apply_generation(self, index: int, generation: Any) -> None:
+    def _apply_generation(self, call: CallCost, generation: Any) -> None:
+        """Fill in `call` (the very object that was recorded) from its GET /generation record."""
         data = _field(generation, "data", generation)
         cost = _field(data, "total_cost")
         if cost is None:
@@ -390,7 +390,11 @@ class CostTracker:
         if cost is None:
             return
         with self._lock:
-            old = self._calls[index]
+            # Found by identity, not by position: reset() may have run since the lookup began.
+            index = next((i for i, c in enumerate(self._calls) if c is call), None)
+            if index is None:
+                return
+            old = call
             self._calls[index] = CallCost(
                 endpoint=old.endpoint,
                 model=old.model or _field(data, "model"),
@@ -406,34 +410,32 @@ class CostTracker:
                 source="generation",
             )
 
-    def _lookup(self, client: Any, index: int) -> None:
-        gen_id = self._calls[index].generation_id
+    def _lookup(self, client: Any, call: CallCost) -> None:
         try:
-            generation = client.generations.get(gen_id)
+            generation = client.generations.get(call.generation_id)
         except OpenRouterError:
             return  # stays pending; resolve_pending() retries
-        self._apply_generation(index, generation)
+        self._apply_generation(call, generation)
 
-    async def _alookup(self, client: Any, index: int) -> None:
-        gen_id = self._calls[index].generation_id
+    async def _alookup(self, client: Any, call: CallCost) -> None:
         try:
-            generation = await client.generations.get(gen_id)
+            generation = await client.generations.get(call.generation_id)
         except OpenRouterError:
             return
-        self._apply_generation(index, generation)
+        self._apply_generation(call, generation)
 
-    def _pending_indexes(self) -> list[int]:
+    def _pending_calls(self) -> list[CallCost]:
         with self._lock:
-            return [i for i, c in enumerate(self._calls) if c.cost is None and c.generation_id]
+            return [c for c in self._calls if c.cost is None and c.generation_id]
 
     def resolve_pending(self, client: Any = None) -> int:
         """Look up (GET /generation) the cost of calls still pending; returns how many remain."""
         client = client or next((c for c, _ in self._hooks if not _is_async_client(c)), None)
         if client is None:
-            return len(self._pending_indexes())
-        for index in self._pending_indexes():
-            self._lookup(client, index)
-        return len(self._pending_indexes())
+            return len(self._pending_calls())
+        for call in self._pending_calls():
+            self._lookup(client, call)
+        return len(self._pending_calls())
 
     async def aresolve_pending(self, client: Any = None) -> int:
         """Wait for background lookups, then retry those still pending; returns how many remain."""
@@ -443,9 +445,9 @@ class CostTracker:
             await asyncio.gather(*tasks, return_exceptions=True)
         client = client or next((c for c, _ in self._hooks if _is_async_client(c)), None)
         if client is not None:
-            for index in self._pending_indexes():
-                await self._alookup(client, index)
-        return len(self._pending_indexes())
+            for call in self._pending_calls():
+                await self._alookup(client, call)
+        return len(self._pending_calls())
 
     def reset(self) -> None:
         """Forget every recorded call."""
