@@ -79,9 +79,16 @@ def to_wire(value: Any) -> Any:
                 converted[key] = wire
         return value if converted is None else converted
     if isinstance(value, (list, tuple)):
-        items = [to_wire(item) for item in value]
-        if any(wire is not item for wire, item in zip(items, value, strict=True)):
-            return items
+        items: list[Any] | None = None
+        for position, item in enumerate(value):
+            if isinstance(item, _PLAIN):  # the common case (texts to embed): nothing to do
+                continue
+            wire = to_wire(item)
+            if wire is not item:
+                if items is None:
+                    items = list(value)
+                items[position] = wire
+        return value if items is None else items
     return value
 
 
