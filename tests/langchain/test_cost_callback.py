@@ -121,6 +121,26 @@ def test_budget_stops_a_langchain_run(emulator: Emulator) -> None:
     assert budget.spent == booked(emulator) <= budget.limit_usd
 
 
+async def test_async_calls_with_only_a_sync_client_use_its_server_and_its_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With only client= given, ainvoke built an async client from the model's own defaults
+    (the real API, no key: "No API key"), and a Budget on the given client never saw it."""
+    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
+    monkeypatch.delenv("OPENROUTER_BASE_URL", raising=False)
+    client = OpenRouter(base_url="emulator://")
+    budget = Budget("0.0003", client)
+    llm = ChatOpenRouter(model="openai/gpt-4o", client=client, max_tokens=20)
+    done = 0
+    with pytest.raises(BudgetExceededError, match="worst case"):
+        for _ in range(1_000):
+            await llm.ainvoke("Write a haiku")
+            done += 1
+    assert done > 0 and budget.requests == done
+    assert 0 < budget.spent <= budget.limit_usd
+    client.close()
+
+
 def test_chat_model_from_selection_is_accepted_and_a_rejected_model_refused(
     emulator: Emulator,
 ) -> None:

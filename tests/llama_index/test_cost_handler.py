@@ -106,6 +106,22 @@ def test_budget_stops_a_llamaindex_run(emulator: Emulator) -> None:
     assert budget.spent == booked(emulator) <= budget.limit_usd
 
 
+async def test_budget_on_the_given_sync_client_also_stops_async_calls() -> None:
+    """The async twin built from client= had no hooks: achat (and so FunctionAgent) spent
+    past a Budget attached to the client the LLM was given."""
+    client = OpenRouter(base_url="emulator://")
+    budget = Budget("0.0003", client)
+    llm = LlamaOpenRouter("openai/gpt-4o", client=client, max_tokens=20)
+    done = 0
+    with pytest.raises(BudgetExceededError, match="worst case"):
+        for _ in range(1_000):
+            await llm.achat(HI)
+            done += 1
+    assert done > 0 and budget.requests == done
+    assert 0 < budget.spent <= budget.limit_usd
+    client.close()
+
+
 def test_llm_from_selection_is_accepted_and_a_rejected_model_refused(emulator: Emulator) -> None:
     admin = restrict(emulator, allowed_models=ALLOWED, allowed_providers=["openai", "deepinfra"])
     client = core(emulator)

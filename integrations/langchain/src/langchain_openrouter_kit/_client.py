@@ -69,6 +69,24 @@ class OpenRouterClientSettings(BaseModel):
             kwargs["default_headers"] = self.default_headers
         return kwargs
 
+    def _twin_kwargs(self, given: Any) -> dict[str, Any]:
+        """Settings for the missing sync/async twin of a caller's ``client=`` / ``async_client=``.
+
+        The caller configured that client: its twin talks to the same server with the same
+        key and settings (not this object's defaults, which may have no key at all).
+        """
+        kwargs = self._client_kwargs()
+        if given is None:
+            return kwargs
+        kwargs["base_url"] = (
+            "emulator://" if getattr(given, "uses_emulator", False) else str(given.base_url)
+        )
+        kwargs["api_key"] = getattr(given, "api_key", None) or kwargs["api_key"]
+        for name in ("app_name", "app_url", "timeout", "max_retries"):
+            if getattr(given, name, None) is not None:
+                kwargs[name] = getattr(given, name)
+        return kwargs
+
     def _get_client(self) -> OpenRouter:
         """The sync core client: the one given, else one built on first use and kept."""
         if self.client is not None:
@@ -78,7 +96,11 @@ class OpenRouterClientSettings(BaseModel):
                 if self._sync_client is None:
                     from openrouter_kit import OpenRouter
 
-                    self._sync_client = OpenRouter(**self._client_kwargs())
+                    built = OpenRouter(**self._twin_kwargs(self.async_client))
+                    if self.async_client is not None:
+                        # cost trackers and budgets on the given client see these calls too
+                        built.hooks = self.async_client.hooks
+                    self._sync_client = built
         return cast("OpenRouter", self._sync_client)
 
     def _get_async_client(self) -> AsyncOpenRouter:
@@ -90,7 +112,11 @@ class OpenRouterClientSettings(BaseModel):
                 if self._async_client is None:
                     from openrouter_kit import AsyncOpenRouter
 
-                    self._async_client = AsyncOpenRouter(**self._client_kwargs())
+                    built = AsyncOpenRouter(**self._twin_kwargs(self.client))
+                    if self.client is not None:
+                        # cost trackers and budgets on the given client see these calls too
+                        built.hooks = self.client.hooks
+                    self._async_client = built
         return cast("AsyncOpenRouter", self._async_client)
 
 

@@ -95,7 +95,11 @@ class CoreClients:
             from openrouter_kit import OpenRouter
 
             api_key, settings = self._twin_settings(self._async_client)
-            self._client = OpenRouter(api_key=api_key, http_client=self._http_client, **settings)
+            built = OpenRouter(api_key=api_key, http_client=self._http_client, **settings)
+            if self._async_client is not None:
+                # cost trackers and budgets on the given client see these calls too
+                built.hooks = self._async_client.hooks
+            self._client = built
         return self._client
 
     def async_(self) -> Any:
@@ -104,7 +108,11 @@ class CoreClients:
             from openrouter_kit import AsyncOpenRouter
 
             api_key, settings = self._twin_settings(self._client)
-            self._async_client = AsyncOpenRouter(
+            built = AsyncOpenRouter(
                 api_key=api_key, http_client=self._async_http_client, **settings
             )
+            if self._client is not None:
+                # cost trackers and budgets on the given client see these calls too
+                built.hooks = self._client.hooks
+            self._async_client = built
         return self._async_client
