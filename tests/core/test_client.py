@@ -297,3 +297,17 @@ def test_anthropic_tool_loop_sends_response_content_back_as_json() -> None:
         "role": "assistant",
         "content": [{"type": "tool_use", "id": "toolu_1", "name": "add", "input": {"a": 2}}],
     }
+
+
+def test_key_in_a_transport_error_stays_out_of_error_text() -> None:
+    """httpcore quotes an illegal header value (a key read from a file keeps its newline)."""
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        value = request.headers["authorization"].encode()
+        raise httpx.LocalProtocolError(f"Illegal header value {value!r}")
+
+    client, _ = make_client(refuse, max_retries=0)
+    with pytest.raises(OpenRouterError) as info:
+        client.chat.completions.create(model="m/x", messages=MESSAGES)
+    assert "Illegal header value" in str(info.value)
+    assert KEY not in str(info.value) and KEY not in repr(info.value)
