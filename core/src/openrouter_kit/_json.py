@@ -8,6 +8,7 @@ so that `import openrouter_kit` stays light.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 _orjson: Any
@@ -19,11 +20,11 @@ except ImportError:  # pragma: no cover - exercised when the extra is absent
 _from_json: Any = None
 
 
-def dumps(value: Any) -> bytes:
-    """Serialise to compact UTF-8 JSON bytes."""
+def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
+    """Serialise to compact UTF-8 JSON bytes; `default` converts objects JSON cannot carry."""
     if _orjson is not None:
-        return bytes(_orjson.dumps(value))
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        return bytes(_orjson.dumps(value, default=default))
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=default).encode()
 
 
 def loads(data: bytes | str) -> Any:

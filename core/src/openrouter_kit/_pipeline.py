@@ -55,13 +55,23 @@ def redact(text: str) -> str:
 
 
 _PLAIN = (str, int, float, type(None))
+_PLAIN_OR_DICT = (*_PLAIN, dict)
+
+
+def _model_to_json(value: Any) -> Any:
+    """JSON encoder hook: a pydantic object at any depth becomes its wire dict."""
+    dump = getattr(value, "model_dump", None)
+    if dump is None or isinstance(value, type):
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    return dump(mode="json", exclude_none=True, by_alias=True)
 
 
 def to_wire(value: Any) -> Any:
-    """Pydantic objects (e.g. a ChatMessage from an earlier response) become plain JSON values.
+    """A top-level parameter as validation reads it: models become dicts, tuples become lists.
 
-    They are found at any depth, so `{"role": "assistant", "tool_calls": message.tool_calls}`
-    and a tuple of messages work too. Containers without a model are returned unchanged.
+    Only the top level and the items of a top-level list are converted here (the rules look at
+    no deeper); a model nested further, such as `{"role": "assistant", "tool_calls":
+    message.tool_calls}`, is converted by the JSON encoder, so bodies are not walked twice.
     """
     if isinstance(value, _PLAIN):
         return value
@@ -69,26 +79,19 @@ def to_wire(value: Any) -> Any:
     dump = getattr(value, "model_dump", None)
     if dump is not None and not isinstance(value, type):
         return dump(mode="json", exclude_none=True, by_alias=True)
-    if isinstance(value, dict):
-        converted: dict[Any, Any] | None = None
-        for key, item in value.items():
-            wire = to_wire(item)
-            if wire is not item:
-                if converted is None:
-                    converted = dict(value)
-                converted[key] = wire
-        return value if converted is None else converted
     if isinstance(value, (list, tuple)):
         items: list[Any] | None = None
         for position, item in enumerate(value):
-            if isinstance(item, _PLAIN):  # the common case (texts to embed): nothing to do
-                continue
-            wire = to_wire(item)
-            if wire is not item:
+            if isinstance(item, _PLAIN_OR_DICT):
+                continue  # the common cases (texts to embed, message dicts): nothing to do
+            item_dump = getattr(item, "model_dump", None)
+            if item_dump is not None and not isinstance(item, type):
                 if items is None:
                     items = list(value)
-                items[position] = wire
-        return value if items is None else items
+                items[position] = item_dump(mode="json", exclude_none=True, by_alias=True)
+        if items is not None:
+            return items
+        return list(value) if isinstance(value, tuple) else value
     return value
 
 
@@ -103,11 +106,11 @@ def build_body(params: Mapping[str, Any], extra_body: Mapping[str, Any] | None) 
 def encode_body(body: Mapping[str, Any]) -> bytes:
     """JSON bytes of the body; a value JSON cannot carry raises naming its field."""
     try:
-        return _json.dumps(body)
+        return _json.dumps(body, default=_model_to_json)
     except (TypeError, ValueError, UnicodeError):
         for key, value in body.items():
             try:
-                _json.dumps({key: value})
+                _json.dumps({key: value}, default=_model_to_json)
             except (TypeError, ValueError, UnicodeError) as exc:
                 raise InvalidRequestError(
                     key, f"expected JSON-serialisable UTF-8 data ({type(exc).__name__}: {exc})"
