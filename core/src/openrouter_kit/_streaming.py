@@ -135,7 +135,7 @@ class SSEDecoder:
 
 
 EventParser = Callable[[ServerSentEvent], "T | None"]
-"""Turns one SSE into an item, returns None to skip it; raises StopIteration-like _Done at the end."""
+"""Turns one SSE into an item, or None to skip it; the `[DONE]` sentinel raises StreamDone."""
 
 
 class StreamDone(Exception):
