@@ -125,11 +125,15 @@ def _sse_from_jsonl(path: Path) -> bytes:
         elif "json" in record:
             out.append("data: " + json.dumps(record["json"], separators=(",", ":")) + "\n\n")
         elif "text" in record:
-            pending += record["text"]
-            if pending == "[DONE]":
-                out.append("data: [DONE]\n\n")
+            text = record["text"]
+            if text == "[DONE]" or (pending and text.startswith("{")):
+                # The recorder sometimes kept only the first piece of a split payload (the rest
+                # is not in the file); that piece is dropped, the events around it are kept.
                 pending = ""
+            if text == "[DONE]":
+                out.append("data: [DONE]\n\n")
                 continue
+            pending += text
             try:
                 json.loads(pending)
             except ValueError:

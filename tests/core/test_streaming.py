@@ -247,3 +247,31 @@ async def test_async_in_band_error() -> None:
             pass
     assert info.value.partial.text == "x"
     assert info.value.status_code == 502
+
+
+def test_chat_stream_cut_off_before_done_is_an_error_with_partial() -> None:
+    # A clean end of body without `data: [DONE]` means the answer was truncated upstream.
+    body = sse(chunk("Half an "), chunk("answer"))
+    client, seen = make_client(lambda r: stream_response(body))
+    received = []
+    with pytest.raises(APIConnectionError, match="without \\[DONE\\]") as info:
+        for item in client.chat.completions.create(model="m/x", messages=MESSAGES, stream=True):
+            received.append(item)
+    assert len(received) == 2
+    assert info.value.partial.text == "Half an answer"  # type: ignore[attr-defined]
+    assert len(seen.requests) == 1
+
+
+def test_messages_stream_needs_no_done_sentinel() -> None:
+    # Anthropic-format streams end with message_stop, not [DONE].
+    events = [
+        {
+            "type": "message_start",
+            "message": {"id": "m", "role": "assistant", "content": [], "model": "x"},
+        },
+        {"type": "message_stop"},
+    ]
+    body = b"".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events)
+    client, _ = make_client(lambda r: stream_response(body))
+    stream = client.messages.create(model="x/y", max_tokens=5, messages=MESSAGES, stream=True)
+    assert [e.type for e in stream] == ["message_start", "message_stop"]

@@ -69,6 +69,9 @@ class Endpoint:
     parse_event: Ref | Callable[[bytes], Any] | None = field(default=None, compare=False)
     # Assembles what a stream delivered before an error (default: the chat-chunk assembler).
     partial: Ref | Callable[[list[Any]], PartialOutput] | None = field(default=None, compare=False)
+    # The stream always ends with `data: [DONE]` (chat and responses, per real traffic), so a
+    # body that ends without it was cut off and must not pass for a complete answer.
+    ends_with_done: bool = False
 
     @property
     def response_model(self) -> Any:
@@ -195,6 +198,7 @@ ENDPOINTS: dict[str, Endpoint] = _endpoints(
         _ref("chat:ChatCompletion"),
         stream_event=_ref("chat:ChatCompletionChunk"),
         rules=v.CHAT_RULES,
+        ends_with_done=True,
     ),
     Endpoint(
         "embeddings.create",
@@ -224,6 +228,7 @@ ENDPOINTS: dict[str, Endpoint] = _endpoints(
         rules=RESPONSES_RULES,
         parse_event=_ref("responses:parse_response_event"),
         partial=_ref("responses:responses_partial"),
+        ends_with_done=True,
     ),
     Endpoint(
         "messages.create",

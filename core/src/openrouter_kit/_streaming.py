@@ -151,9 +151,12 @@ class _StreamBase(Generic[T]):
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None,
         on_finish: Callable[[list[Any]], None] | None = None,
+        *,
+        ends_with_done: bool = False,
     ) -> None:
         self.response = response
         self._on_finish = on_finish
+        self._ends_with_done = ends_with_done
         self._parse = parse
         self._partial = partial
         self._decoder = SSEDecoder()
@@ -258,6 +261,16 @@ class _StreamBase(Generic[T]):
             status_code=self.response.status_code,
         )
 
+    def _cut_off(self) -> APIConnectionError:
+        """The body ended cleanly but before `[DONE]`: the answer was cut off, not complete."""
+        partial = self.partial_output()
+        error = APIConnectionError(
+            f"Stream ended after {partial.chunks} events without [DONE]: the response was cut off",
+            request=self.response.request,
+        )
+        error.partial = partial  # type: ignore[attr-defined]
+        return error
+
     def _finish(self) -> None:
         """Hand what was received to the finish callback, once (cost tracking uses it)."""
         callback, self._on_finish = self._on_finish, None
@@ -284,8 +297,10 @@ class Stream(_StreamBase[T]):
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
         on_finish: Callable[[list[Any]], None] | None = None,
+        *,
+        ends_with_done: bool = False,
     ) -> None:
-        super().__init__(response, parse, partial, on_finish)
+        super().__init__(response, parse, partial, on_finish, ends_with_done=ends_with_done)
         self._iterator = self._iter()
 
     def __iter__(self) -> Iterator[T]:
@@ -312,6 +327,8 @@ class Stream(_StreamBase[T]):
                         yield item
                 if not self._events:
                     self._no_events()
+                elif self._ends_with_done:
+                    raise self._cut_off()
             except StreamDone:
                 pass
             except httpx.TransportError as exc:
@@ -348,8 +365,10 @@ class AsyncStream(_StreamBase[T]):
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
         on_finish: Callable[[list[Any]], None] | None = None,
+        *,
+        ends_with_done: bool = False,
     ) -> None:
-        super().__init__(response, parse, partial, on_finish)
+        super().__init__(response, parse, partial, on_finish, ends_with_done=ends_with_done)
         self._iterator = self._iter()
 
     def __aiter__(self) -> AsyncIterator[T]:
@@ -376,6 +395,8 @@ class AsyncStream(_StreamBase[T]):
                         yield item
                 if not self._events:
                     self._no_events()
+                elif self._ends_with_done:
+                    raise self._cut_off()
             except StreamDone:
                 pass
             except httpx.TransportError as exc:

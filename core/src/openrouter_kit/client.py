@@ -253,6 +253,7 @@ class _BaseClient:
                 _pipeline.event_parser(endpoint),
                 _pipeline.stream_partial(endpoint),
                 on_finish,
+                ends_with_done=endpoint.ends_with_done,
             )
         result = _pipeline.parse_response(endpoint, response)
         if self.hooks:
