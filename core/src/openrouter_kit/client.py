@@ -10,7 +10,7 @@ import logging
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
@@ -40,7 +40,7 @@ from .resources import (
 )
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
+    from typing_extensions import Self, Unpack
 
     from .resources._async import (
         AsyncActivity,
@@ -86,6 +86,18 @@ def _budget(timeout: httpx.Timeout) -> float | None:
         t for t in (timeout.read, timeout.connect, timeout.write, timeout.pool) if t is not None
     ]
     return max(values) if values else None
+
+
+class Call(TypedDict, total=False):
+    """What a resource method hands the pipeline for one call."""
+
+    path_params: Mapping[str, str] | None
+    query: Mapping[str, Any] | None
+    body: Mapping[str, Any] | None
+    extra_headers: Mapping[str, str] | None
+    extra_query: Mapping[str, Any] | None
+    extra_body: Mapping[str, Any] | None
+    timeout: Timeout | NotGiven
 
 
 class _BaseClient:
@@ -185,14 +197,14 @@ class _BaseClient:
         self,
         endpoint: Endpoint,
         *,
-        path_params: Mapping[str, str] | None,
-        query: Mapping[str, Any] | None,
-        body: Mapping[str, Any] | None,
-        extra_headers: Mapping[str, str] | None,
-        extra_query: Mapping[str, Any] | None,
-        extra_body: Mapping[str, Any] | None,
-        timeout: Timeout | NotGiven,
         stream: bool,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> tuple[httpx.Request, float | None, dict[str, Any] | None]:
         path, params, sent_body, content = _pipeline.prepare(
             endpoint,
@@ -352,31 +364,9 @@ class OpenRouter(_BaseClient):
         )
         self._use_http(http_client)
 
-    def _request(
-        self,
-        name: str,
-        *,
-        path_params: Mapping[str, str] | None = None,
-        query: Mapping[str, Any] | None = None,
-        body: Mapping[str, Any] | None = None,
-        stream: bool = False,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Any:
+    def _request(self, name: str, *, stream: bool = False, **call: Unpack[Call]) -> Any:
         endpoint = ENDPOINTS[name]
-        request, deadline, sent_body = self._prepare(
-            endpoint,
-            path_params=path_params,
-            query=query,
-            body=body,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            stream=stream,
-        )
+        request, deadline, sent_body = self._prepare(endpoint, stream=stream, **call)
         try:
             response = self._send(endpoint, request, stream=stream, deadline=deadline)
             return self._finish(endpoint, sent_body, response, stream, Stream)
@@ -483,31 +473,9 @@ class AsyncOpenRouter(_BaseClient):
         )
         self._use_http(http_client)
 
-    async def _request(
-        self,
-        name: str,
-        *,
-        path_params: Mapping[str, str] | None = None,
-        query: Mapping[str, Any] | None = None,
-        body: Mapping[str, Any] | None = None,
-        stream: bool = False,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Any:
+    async def _request(self, name: str, *, stream: bool = False, **call: Unpack[Call]) -> Any:
         endpoint = ENDPOINTS[name]
-        request, deadline, sent_body = self._prepare(
-            endpoint,
-            path_params=path_params,
-            query=query,
-            body=body,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            stream=stream,
-        )
+        request, deadline, sent_body = self._prepare(endpoint, stream=stream, **call)
         try:
             response = await self._send(endpoint, request, stream=stream, deadline=deadline)
             return self._finish(endpoint, sent_body, response, stream, AsyncStream)
