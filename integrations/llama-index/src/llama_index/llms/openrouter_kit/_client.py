@@ -61,6 +61,23 @@ class CoreClients:
         self._http_client = http_client
         self._async_http_client = async_http_client
 
+    @classmethod
+    def for_component(cls, component: Any, *, api_key: str | None, **given: Any) -> CoreClients:
+        """Clients for an LLM, embedding or reranker, from the connection fields it declares.
+
+        `given` holds the caller's `client`, `async_client`, `http_client`, `async_http_client`.
+        """
+        return cls(
+            api_key=api_key,
+            base_url=component.base_url,
+            timeout=component.timeout,
+            max_retries=component.max_retries,
+            app_name=component.app_name,
+            app_url=component.app_url,
+            default_headers=component.default_headers,
+            **given,
+        )
+
     def __repr__(self) -> str:  # never show the key
         return f"CoreClients(base_url={self._settings['base_url']!r})"
 

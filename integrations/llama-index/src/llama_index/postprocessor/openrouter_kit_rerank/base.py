@@ -89,14 +89,9 @@ class OpenRouterRerank(BaseNodePostprocessor):
             callback_manager=callback_manager or CallbackManager([]),
             **kwargs,
         )
-        self._clients = CoreClients(
+        self._clients = CoreClients.for_component(
+            self,
             api_key=api_key,
-            base_url=self.base_url,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            app_name=self.app_name,
-            app_url=self.app_url,
-            default_headers=self.default_headers,
             client=client,
             async_client=async_client,
             http_client=http_client,
