@@ -68,11 +68,6 @@ def responses_request(case: Case) -> dict[str, Any]:
     return {"model": body.get("model", "x/y"), "input": body.get("input") or "hi"}
 
 
-def require_responses(client: Any) -> None:
-    if not hasattr(client, "responses"):
-        pytest.skip("client.responses has not landed in this checkout")
-
-
 # -- /chat/completions JSON ---------------------------------------------------------------
 
 CHAT_JSON_CASES = cases(CHAT_JSON)
@@ -262,7 +257,6 @@ RESPONSES_SSE_CASES = cases(RESPONSES_SSE)
 def test_response(case: Case) -> None:
     expected = read_responses_json(case.interaction.body)
     client, sent = client_for(case)
-    require_responses(client)
     result = client.responses.create(**responses_request(case))
     assert len(sent) == 1
     assert result.id == expected.id and result.model == expected.model
@@ -323,7 +317,6 @@ def _assemble_response_events(events: list[Any]) -> dict[str, Any]:
 def test_response_stream(case: Case) -> None:
     expected = read_responses_stream(case.interaction.body)
     client, sent = client_for(case)
-    require_responses(client)
     with client.responses.create(stream=True, **responses_request(case)) as stream:
         events = list(stream)
     assert len(sent) == 1

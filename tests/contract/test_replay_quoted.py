@@ -45,12 +45,8 @@ def _call(client: OpenRouter, quoted: Quoted) -> object:
     if quoted.call == "embeddings":
         return client.embeddings.create(**quoted.request)
     if quoted.call == "credits":
-        if not hasattr(client, "credits"):
-            pytest.skip("client.credits has not landed in this checkout")
         return client.credits.get()
     if quoted.call == "key":
-        if not hasattr(client, "keys"):
-            pytest.skip("client.keys has not landed in this checkout")
         return client.keys.current()
     raise AssertionError(quoted.call)
 
