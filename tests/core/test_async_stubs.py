@@ -9,12 +9,10 @@ from __future__ import annotations
 import ast
 import importlib.util
 import inspect
-import shutil
 import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 from openrouter_kit import AsyncOpenRouter, OpenRouter
 from openrouter_kit import resources as resources_module
 from openrouter_kit.resources._resource import Resource
@@ -34,7 +32,6 @@ def _tool() -> object:
 
 
 def test_regenerating_the_stub_gives_no_diff() -> None:
-    pytest.importorskip("ruff")
     generated = _tool().generate()  # type: ignore[attr-defined]
     assert generated == STUB.read_text(encoding="utf-8"), (
         "resources/_async.pyi is stale: run `uv run python tools/gen_async_stubs.py`"
@@ -77,10 +74,6 @@ def test_both_clients_share_the_same_resource_objects_at_runtime() -> None:
     assert type(async_client.chat.completions) is type(sync.chat.completions)
 
 
-@pytest.mark.skipif(
-    shutil.which("mypy") is None and importlib.util.find_spec("mypy") is None,
-    reason="mypy not installed",
-)
 def test_mypy_sees_awaitables_on_the_async_client(tmp_path: Path) -> None:
     from mypy import api
 

@@ -25,6 +25,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_openrouter_kit import ChatOpenRouter, OpenRouterEmbeddings
 from langchain_tests.integration_tests import ChatModelIntegrationTests, EmbeddingsIntegrationTests
+from lc_capabilities import ChatOpenRouterCapabilities
 
 LIVE = bool(os.environ.get("OPENROUTER_LIVE") and os.environ.get("OPENROUTER_API_KEY"))
 ON_EMULATOR = not LIVE
@@ -124,42 +125,10 @@ def sample_media(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(httpx, "get", offline_get)
 
 
-class TestChatOpenRouterStandardIntegration(ChatModelIntegrationTests):
-    @property
-    def chat_model_class(self) -> type[ChatOpenRouter]:
-        return ChatOpenRouter
-
+class TestChatOpenRouterStandardIntegration(ChatOpenRouterCapabilities, ChatModelIntegrationTests):
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return {"model": "openai/gpt-4o-mini", "temperature": 0, **CONNECTION}
-
-    @property
-    def returns_usage_metadata(self) -> bool:
-        return True
-
-    @property
-    def supports_json_mode(self) -> bool:
-        return True
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_urls(self) -> bool:
-        return True
-
-    @property
-    def supports_pdf_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_audio_inputs(self) -> bool:
-        return True
 
     @property
     def supports_image_tool_message(self) -> bool:
@@ -172,14 +141,6 @@ class TestChatOpenRouterStandardIntegration(ChatModelIntegrationTests):
     @property
     def supports_pdf_tool_message(self) -> bool:
         return True
-
-    @property
-    def supports_model_override(self) -> bool:
-        return True
-
-    @property
-    def model_override_value(self) -> str:
-        return "anthropic/claude-3.5-haiku"
 
     @property
     def enable_vcr_tests(self) -> bool:

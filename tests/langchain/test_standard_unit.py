@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_openrouter_kit import ChatOpenRouter, OpenRouterEmbeddings
+from langchain_openrouter_kit import OpenRouterEmbeddings
 from langchain_tests.unit_tests import ChatModelUnitTests, EmbeddingsUnitTests
+from lc_capabilities import ChatOpenRouterCapabilities
 
 API_KEY = "test-api-key"
 
 
-class TestChatOpenRouterStandardUnit(ChatModelUnitTests):
-    @property
-    def chat_model_class(self) -> type[ChatOpenRouter]:
-        return ChatOpenRouter
-
+class TestChatOpenRouterStandardUnit(ChatOpenRouterCapabilities, ChatModelUnitTests):
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return {"model": "openai/gpt-4o-mini", "api_key": API_KEY}
@@ -28,44 +25,8 @@ class TestChatOpenRouterStandardUnit(ChatModelUnitTests):
         )
 
     @property
-    def returns_usage_metadata(self) -> bool:
-        return True
-
-    @property
-    def supports_json_mode(self) -> bool:
-        return True
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_urls(self) -> bool:
-        return True
-
-    @property
-    def supports_pdf_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_audio_inputs(self) -> bool:
-        return True
-
-    @property
     def supports_video_inputs(self) -> bool:
         return True
-
-    @property
-    def supports_model_override(self) -> bool:
-        return True
-
-    @property
-    def model_override_value(self) -> str:
-        return "anthropic/claude-3.5-haiku"
 
 
 class TestOpenRouterEmbeddingsStandardUnit(EmbeddingsUnitTests):
