@@ -4,6 +4,7 @@ management-key clients on it (the emulator enforces guardrails and books usage.c
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -81,3 +82,39 @@ def async_admin(emulator: Emulator, transport: Recorder) -> AsyncOpenRouter:
         http_client=httpx.AsyncClient(transport=transport),
         max_retries=0,
     )
+
+
+def core(emulator: Emulator, key: str | None = None) -> OpenRouter:
+    """A sync core client on the emulator (the standard key unless told otherwise)."""
+    return OpenRouter(
+        api_key=key or emulator.api_key,
+        base_url=BASE_URL,
+        http_client=httpx.Client(transport=EmulatorTransport(emulator)),
+        max_retries=0,
+    )
+
+
+def acore(emulator: Emulator, key: str | None = None) -> AsyncOpenRouter:
+    """The async twin of core()."""
+    return AsyncOpenRouter(
+        api_key=key or emulator.api_key,
+        base_url=BASE_URL,
+        http_client=httpx.AsyncClient(transport=EmulatorTransport(emulator)),
+        max_retries=0,
+    )
+
+
+def booked(emulator: Emulator) -> Decimal:
+    """What the emulator billed across every generation, as its own books say."""
+    return sum(
+        (Decimal(str(g.data["total_cost"])) for g in emulator.account.generations.values()),
+        Decimal(0),
+    )
+
+
+def restrict(emulator: Emulator, **rules: object) -> OpenRouter:
+    """Create a guardrail with the management key and assign it to the standard key."""
+    admin = core(emulator, emulator.management_key)
+    created = admin.guardrails.create(name="team", **rules)  # type: ignore[arg-type]
+    admin.guardrails.assign_keys(created.data.id, key_hashes=[emulator.default_key.hash])
+    return admin

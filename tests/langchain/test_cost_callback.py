@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from emulator_accounts import acore, booked, core, restrict
 from langchain_core.messages import HumanMessage
 from langchain_openrouter_kit import ChatOpenRouter
 from langchain_openrouter_kit.callbacks import get_openrouter_callback
@@ -25,39 +26,6 @@ ALLOWED = ["openai/gpt-4o-mini", "meta-llama/llama-3.3-70b-instruct", "google/ge
 @pytest.fixture
 def emulator() -> Emulator:
     return Emulator(clock=lambda: 1767225600.0)
-
-
-def core(emulator: Emulator, key: str | None = None) -> OpenRouter:
-    return OpenRouter(
-        api_key=key or emulator.api_key,
-        base_url=BASE_URL,
-        http_client=httpx.Client(transport=EmulatorTransport(emulator)),
-        max_retries=0,
-    )
-
-
-def acore(emulator: Emulator) -> AsyncOpenRouter:
-    return AsyncOpenRouter(
-        api_key=emulator.api_key,
-        base_url=BASE_URL,
-        http_client=httpx.AsyncClient(transport=EmulatorTransport(emulator)),
-        max_retries=0,
-    )
-
-
-def booked(emulator: Emulator) -> Decimal:
-    return sum(
-        (Decimal(str(g.data["total_cost"])) for g in emulator.account.generations.values()),
-        Decimal(0),
-    )
-
-
-def restrict(emulator: Emulator, **rules: object) -> OpenRouter:
-    """Create a guardrail with a management key and assign it to the standard key."""
-    admin = core(emulator, emulator.management_key)
-    created = admin.guardrails.create(name="team", **rules)  # type: ignore[arg-type]
-    admin.guardrails.assign_keys(created.data.id, key_hashes=[emulator.default_key.hash])
-    return admin
 
 
 def test_callback_totals_equal_returned_cost(emulator: Emulator) -> None:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import httpx
 import pytest
+from emulator_accounts import acore, booked, core, restrict
 from llama_index.core.base.llms.types import ImageBlock, TextBlock
 from llama_index.core.llms import ChatMessage
 from llama_index.core.tools import FunctionTool
 from llama_index.llms.openrouter_kit import OpenRouter as LlamaOpenRouter
 from llama_index.llms.openrouter_kit.cost import track_openrouter_cost
 from llama_index.llms.openrouter_kit.selection import AutoOpenRouter, llm_from_selection
-from openrouter_kit import AsyncOpenRouter, Budget, BudgetExceededError, ModelSelector, OpenRouter
-from openrouter_kit.emulator import Emulator, EmulatorTransport
+from openrouter_kit import Budget, BudgetExceededError, ModelSelector, OpenRouter
+from openrouter_kit.emulator import Emulator
 from openrouter_kit.errors import PermissionDeniedError
 from pydantic import BaseModel
 
@@ -29,38 +29,6 @@ HI = [ChatMessage(role="user", content="Say hello")]
 @pytest.fixture
 def emulator() -> Emulator:
     return Emulator(clock=lambda: 1767225600.0)
-
-
-def core(emulator: Emulator, key: str | None = None) -> OpenRouter:
-    return OpenRouter(
-        api_key=key or emulator.api_key,
-        base_url=BASE_URL,
-        http_client=httpx.Client(transport=EmulatorTransport(emulator)),
-        max_retries=0,
-    )
-
-
-def acore(emulator: Emulator, key: str | None = None) -> AsyncOpenRouter:
-    return AsyncOpenRouter(
-        api_key=key or emulator.api_key,
-        base_url=BASE_URL,
-        http_client=httpx.AsyncClient(transport=EmulatorTransport(emulator)),
-        max_retries=0,
-    )
-
-
-def booked(emulator: Emulator) -> Decimal:
-    return sum(
-        (Decimal(str(g.data["total_cost"])) for g in emulator.account.generations.values()),
-        Decimal(0),
-    )
-
-
-def restrict(emulator: Emulator, **rules: object) -> OpenRouter:
-    admin = core(emulator, emulator.management_key)
-    created = admin.guardrails.create(name="team", **rules)  # type: ignore[arg-type]
-    admin.guardrails.assign_keys(created.data.id, key_hashes=[emulator.default_key.hash])
-    return admin
 
 
 def test_handler_totals_equal_returned_cost(emulator: Emulator) -> None:
