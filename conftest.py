@@ -129,7 +129,7 @@ _EMULATOR: Any = None
 def _recordable(emulator: Any, *, asynchronous: bool = False) -> Any:
     """The emulator behind a plain httpx.MockTransport: vcrpy hooks httpx's own transports only."""
     import httpx
-    from openrouter_kit.emulator import EmulatorTransport
+    from openrouter_kit_emulator import EmulatorTransport
 
     transport = EmulatorTransport(emulator)
 
@@ -150,7 +150,7 @@ def _shared_emulator() -> Any:
     """One emulator per recording session, so state (keys, guardrails) carries across tests."""
     global _EMULATOR
     if _EMULATOR is None:
-        from openrouter_kit.emulator import Emulator
+        from openrouter_kit_emulator import Emulator
 
         _EMULATOR = Emulator()
     return _EMULATOR

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from cli_support import booked_cost, generations, table_rows, usd
 from openrouter_kit import OpenRouter, cli
-from openrouter_kit.emulator import Emulator
+from openrouter_kit_emulator import Emulator
 
 EMULATOR_NOTICE = "OPENROUTER_API_KEY is not set: using the in-process emulator"
 

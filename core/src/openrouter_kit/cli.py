@@ -329,10 +329,27 @@ def _yes_no(value: bool | None) -> str:
 
 
 # emulator ----------------------------------------------------------------------------
+EMULATOR_HINT = 'pip install "openrouter-kit[emulator]"'
+
+
+def _emulator_installed(console: Console, command: str) -> bool:
+    """Whether the openrouter-kit-emulator distribution is importable; if not, say how to get it."""
+    from importlib.util import find_spec
+
+    if find_spec("openrouter_kit_emulator") is not None:
+        return True
+    console.error(
+        f"`openrouter-kit {command}` needs the offline emulator, which is not installed: {EMULATOR_HINT}"
+    )
+    return False
+
+
 def cmd_emulator(args: argparse.Namespace, console: Console) -> int:
     """`openrouter-kit emulator`: serve the emulator over HTTP so any OpenRouter client can use it."""
-    from .emulator import Emulator, create_app
-    from .emulator.asgi import EmulatedDisconnect
+    if not _emulator_installed(console, "emulator"):
+        return 2
+    from openrouter_kit_emulator import Emulator, create_app
+    from openrouter_kit_emulator.asgi import EmulatedDisconnect
 
     emulator = Emulator(seed=args.seed, credits=args.credits)
     app = create_app(emulator)
@@ -355,7 +372,7 @@ def cmd_emulator(args: argparse.Namespace, console: Console) -> int:
         ready(args.host, args.port)
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
         return 0
-    from ._serve import serve
+    from openrouter_kit_emulator.serve import serve
 
     try:
         serve(app, args.host, args.port, on_ready=ready, quiet_exceptions=(EmulatedDisconnect,))
@@ -367,8 +384,10 @@ def cmd_emulator(args: argparse.Namespace, console: Console) -> int:
 
 # demo --------------------------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace, console: Console) -> int:
-    """`openrouter-kit demo`: the library end to end (see openrouter_kit.demo)."""
-    from . import demo
+    """`openrouter-kit demo`: the library end to end (see openrouter_kit_emulator.demo)."""
+    if not _emulator_installed(console, "demo"):
+        return 2
+    from openrouter_kit_emulator import demo
 
     if args.list:
         rows = [

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
-from . import _hooks, _pipeline
+from . import _hooks, _pipeline, _transports
 from ._endpoints import ENDPOINTS, Endpoint
 from ._pipeline import NOT_GIVEN, NotGiven
 from ._retry import RETRYABLE_STATUSES, RetryPolicy
@@ -280,9 +280,7 @@ class _BaseClient:
             return
         options: dict[str, Any] = {"headers": self._headers}
         if self.uses_emulator:
-            from .emulator import EmulatorTransport
-
-            options["transport"] = EmulatorTransport()
+            options["transport"] = _transports.for_scheme("emulator")
         else:
             options["limits"] = httpx.Limits(max_connections=100, max_keepalive_connections=100)
             options["follow_redirects"] = True
