@@ -1,10 +1,11 @@
-"""Terminal output for the `openrouter-kit` command and its demo, in the standard library only.
+"""Terminal output for the `openrouter-kit` command and its demo, with the standard library.
 
 Results go to stdout, everything about the run (mode notices, progress, usage) to stderr,
 so `openrouter-kit chat "..." > answer.txt` keeps only the answer. Colors are used only
 when the stream is a terminal and NO_COLOR is unset (https://no-color.org), so pipes, files
-and CI logs get plain text. The core keeps its runtime dependencies to httpx and pydantic,
-which is why there is no rich or click here.
+and CI logs get plain text. Money and counts are formatted by `_display`, the one place that
+also formats reprs and notebook tables. The core keeps its runtime dependencies to httpx and
+pydantic, which is why there is no rich or click here.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import TextIO
+
+from ._display import format_context, format_price, format_usd
 
 __all__ = ["Console", "format_context", "format_price", "format_usd"]
 
@@ -48,38 +50,6 @@ def _wants_color(stream: TextIO) -> bool:
 def visible_len(text: str) -> int:
     """Length of `text` as shown on screen (ANSI color codes take no room)."""
     return len(_ANSI.sub("", text))
-
-
-def format_price(per_million: Decimal | None) -> str:
-    """A per-million-token price as people quote it: '0.15', '10.00', '0.049', 'free', '-'."""
-    if per_million is None:
-        return "-"
-    if per_million < 0:  # OpenRouter uses -1 for "varies" (routers such as openrouter/auto)
-        return "varies"
-    if per_million == 0:
-        return "free"
-    text = format(per_million.normalize(), "f")
-    whole, _, decimals = text.partition(".")
-    return f"{whole}.{decimals.ljust(2, '0')}"
-
-
-def format_usd(amount: Decimal | float | None) -> str:
-    """A dollar amount exactly as reported, without float noise: '$0.00000108', '$0', '$12.50'."""
-    if amount is None:
-        return "-"
-    value = amount if isinstance(amount, Decimal) else Decimal(repr(amount))
-    if value == 0:
-        return "$0"
-    text = format(value.normalize(), "f")
-    whole, _, decimals = text.partition(".")
-    if value >= Decimal("0.01"):
-        decimals = decimals.ljust(2, "0")
-    return f"${whole}.{decimals}" if decimals else f"${whole}"
-
-
-def format_context(tokens: int | None) -> str:
-    """A context length with thousands separators ('131,072'), '-' when unknown."""
-    return "-" if tokens is None else f"{tokens:,}"
 
 
 class Console:

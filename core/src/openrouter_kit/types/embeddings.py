@@ -27,6 +27,7 @@ def decode_vector(value: Any) -> list[float]:
 
 
 class Embedding(OpenRouterModel):
+    __columns__ = "index embedding"
     index: int = 0
     object: str | None = "embedding"
     embedding: list[float] = []
