@@ -10,14 +10,16 @@ pydantic, which is why there is no rich or click here.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Any, TextIO
 
 from ._display import format_context, format_price, format_usd
 
@@ -35,6 +37,8 @@ _CODES = {
     "cyan": "36",
 }
 _SPINNER = "|/-\\"
+SPINNER_DELAY = 0.3
+"""Seconds of work before a spinner appears: quick calls do not flicker."""
 
 
 def _wants_color(stream: TextIO) -> bool:
@@ -64,6 +68,7 @@ class Console:
         self.color = _wants_color(self.out) if color is None else color
         self.err_color = _wants_color(self.err) if color is None else color
         self.err_is_tty = _wants_tty(self.err)
+        self.width = _width(self.out)
 
     # styling -------------------------------------------------------------------------
     def style(self, text: str, *styles: str, err: bool = False) -> str:
@@ -78,6 +83,10 @@ class Console:
         """A line of results on stdout."""
         self.out.write(text + end)
         self.out.flush()
+
+    def json(self, value: Any) -> None:
+        """A result as one JSON document on stdout (dates and Decimals as text)."""
+        self.print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
     def write(self, text: str) -> None:
         """Streamed text on stdout, shown at once (no newline added)."""
@@ -112,8 +121,14 @@ class Console:
         align: str | None = None,
         indent: int = 0,
     ) -> None:
-        """Rows as aligned columns on stdout. `align` has one 'l' or 'r' per column (default all 'l')."""
-        for line in render_table(headers, rows, align=align, indent=indent, style=self.style):
+        """Rows as aligned columns on stdout. `align` has one 'l' or 'r' per column (default all 'l').
+
+        On a terminal (or with COLUMNS set) the widest columns are cut to fit its width.
+        """
+        lines = render_table(
+            headers, rows, align=align, indent=indent, style=self.style, width=self.width
+        )
+        for line in lines:
             self.print(line)
 
     # progress --------------------------------------------------------------------------
@@ -121,9 +136,10 @@ class Console:
     def progress(self, label: str, *, transient: bool = False) -> Iterator[None]:
         """Say on stderr that `label` is under way, and how long it took.
 
-        On a terminal a spinner with the elapsed time turns until the block ends, then the
-        line is replaced by the result. Elsewhere one line is written before and one after
-        (nothing at all when `transient`, for waits whose result shows by itself).
+        On a terminal a spinner with the elapsed time turns once the block has taken longer
+        than `SPINNER_DELAY` (quick work shows nothing), then the line is replaced by the
+        result. Elsewhere one line is written before and one after, and nothing at all when
+        `transient` (waits whose result shows by itself), so pipes and logs get no progress.
         """
         start = time.perf_counter()
         if not self.err_is_tty:
@@ -138,8 +154,13 @@ class Console:
         stop = threading.Event()
         lock = threading.Lock()
 
+        drawn = threading.Event()
+
         def spin() -> None:
             frame = 0
+            if stop.wait(SPINNER_DELAY):
+                return
+            drawn.set()
             while not stop.wait(0.1):
                 elapsed = time.perf_counter() - start
                 with lock:
@@ -155,7 +176,8 @@ class Console:
             stop.set()
             thread.join()
             with lock:
-                self.err.write("\r\x1b[K")
+                if drawn.is_set():
+                    self.err.write("\r\x1b[K")
                 if not transient:
                     done = f"{label}: done in {time.perf_counter() - start:.2f} s"
                     self.err.write(self.style(done, "dim", err=True) + "\n")
@@ -170,6 +192,37 @@ def _wants_tty(stream: TextIO) -> bool:
         return False
 
 
+def _width(stream: TextIO) -> int | None:
+    """The columns a table may use: COLUMNS when set, the terminal's width, or no limit (pipes)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if _wants_tty(stream):
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def fit_widths(widths: Sequence[int], room: int, floors: Sequence[int]) -> list[int]:
+    """Column widths that fit in `room` characters, cutting the widest column first (never below its floor)."""
+    fitted = list(widths)
+    excess = sum(fitted) + 2 * (len(fitted) - 1) - room
+    while excess > 0:
+        widest = max(range(len(fitted)), key=lambda i: (fitted[i] > floors[i], fitted[i]))
+        if fitted[widest] <= floors[widest]:
+            break  # every column is as narrow as it may get
+        fitted[widest] -= 1
+        excess -= 1
+    return fitted
+
+
+def clip(text: str, width: int) -> str:
+    """`text` cut to `width` visible characters, ending in '…' when cut (colors dropped then)."""
+    if visible_len(text) <= width:
+        return text
+    plain = _ANSI.sub("", text)
+    return plain[: max(width - 1, 0)] + "…"
+
+
 def render_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -177,8 +230,12 @@ def render_table(
     align: str | None = None,
     indent: int = 0,
     style: Callable[..., str] | None = None,
+    width: int | None = None,
 ) -> list[str]:
-    """The lines of an aligned table; widths count visible characters, so colored cells line up."""
+    """The lines of an aligned table; widths count visible characters, so colored cells line up.
+
+    With `width`, the widest columns are cut (cells end in '…') until every line fits.
+    """
     columns = len(headers)
     align = align or "l" * columns
     if len(align) != columns:
@@ -187,10 +244,14 @@ def render_table(
     for row in rows:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], visible_len(cell))
+    if width is not None:
+        floors = [min(w, max(visible_len(h), 6)) for w, h in zip(widths, headers, strict=True)]
+        widths = fit_widths(widths, width - indent, floors)
 
     def line(cells: Sequence[str]) -> str:
         parts = []
         for i, cell in enumerate(cells):
+            cell = clip(cell, widths[i])
             pad = " " * (widths[i] - visible_len(cell))
             last = i == columns - 1
             parts.append(pad + cell if align[i] == "r" else cell + ("" if last else pad))
