@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from ._display import format_usd
 from .errors import OpenRouterError
 from .selector import AsyncModelSelector, ModelSelector
 from .selector.requirements import _field, estimate_prompt_tokens
@@ -54,14 +55,7 @@ MILLION = Decimal(1_000_000)
 
 
 def _usd(value: Decimal | float | None) -> str:
-    if value is None:
-        return "?"
-    value = Decimal(str(value))
-    if value == 0:
-        return "$0"
-    if abs(value) >= 1:
-        return f"${value:,.4f}"
-    return f"${value:.8f}".rstrip("0")
+    return "?" if value is None else format_usd(value)  # one money format everywhere
 
 
 class BudgetExceededError(OpenRouterError):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .._display import format_usd
 from ..types.common import ProviderPreferences
 from ..types.models import Model, ModelEndpoint, Pricing
 from .requirements import MILLION, Guardrail, Requirements, _field
@@ -27,14 +28,7 @@ def _per_million(value: Decimal | None) -> Decimal | None:
 
 
 def _money(value: Decimal | float | None) -> str:
-    if value is None:
-        return "-"
-    value = Decimal(str(value))
-    if value == 0:
-        return "$0"
-    if abs(value) >= 1:
-        return f"${value:,.2f}"
-    return f"${value:.6f}".rstrip("0")
+    return format_usd(value)  # one money format everywhere (openrouter_kit._display)
 
 
 @dataclass(frozen=True)
