@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from emulator_accounts import admin, emulator, transport, user  # noqa: F401
-from openrouter_kit import OpenRouter
+from openrouter_kit import ModelSelector, OpenRouter, Requirements
 from openrouter_kit._display import REPR_LIMIT, format_price, format_usd
 from openrouter_kit.types._base import OpenRouterModel
 from openrouter_kit.types.common import DataList
@@ -50,6 +50,7 @@ def results(user: OpenRouter, admin: OpenRouter, emulator: Emulator) -> Iterator
         "guardrails": admin.guardrails.list(),
         "guardrail": guardrail,
         "credits": admin.credits.get(),
+        "selection": ModelSelector(user).select(Requirements(tools=True)),
     }
 
 

@@ -52,7 +52,7 @@ def pages() -> list[Path]:
 def blocks(page: Path) -> list[Block]:
     """The Python blocks of one page, in order."""
     lines = page.read_text(encoding="utf-8").splitlines()
-    name = page.relative_to(ROOT).as_posix()
+    name = page.relative_to(ROOT).as_posix() if page.is_relative_to(ROOT) else page.name
     found: list[Block] = []
     i = 0
     while i < len(lines):

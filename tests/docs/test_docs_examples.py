@@ -10,6 +10,7 @@ by themselves (see docs_blocks.pages).
 
 from __future__ import annotations
 
+import gc
 import traceback
 from pathlib import Path
 from typing import Any
@@ -41,19 +42,21 @@ def reader_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.mark.parametrize("page", PAGES, ids=_id)
 def test_page_examples_run(page: Path) -> None:
     namespace: dict[str, Any] = {"__name__": "__main__"}
-    ran = 0
-    for block in blocks(page):
-        if block.skip is not None:
-            continue
-        try:
-            run(block, namespace)
-        except BaseException as exc:  # report any failure as the block's
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            detail = "".join(traceback.format_exception(exc)[-6:])
-            pytest.fail(f"{block.where}: the example fails:\n{detail}", pytrace=False)
-        ran += 1
-    assert ran or all(b.skip for b in blocks(page))
+    try:
+        for block in blocks(page):
+            if block.skip is None:
+                _run_or_fail(block, namespace)
+    finally:  # close what the page opened (clients, sockets) now, not in a later test
+        namespace.clear()
+        gc.collect()
+
+
+def _run_or_fail(block: Block, namespace: dict[str, Any]) -> None:
+    try:
+        run(block, namespace)
+    except Exception as exc:  # report any failure as the block's, at the page's line
+        detail = "".join(traceback.format_exception(exc)[-6:])
+        pytest.fail(f"{block.where}: the example fails:\n{detail}", pytrace=False)
 
 
 MARKED = [block for block in ALL if block.skip]

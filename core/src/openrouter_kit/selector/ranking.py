@@ -247,6 +247,12 @@ class Selection:
     remaining_budget: Decimal | None
     notes: tuple[str, ...]
 
+    def __repr__(self) -> str:  # short in a notebook: the pick, not every candidate's data
+        return (
+            f"Selection(model={self.model!r}, fallbacks={list(self.fallbacks[:5])!r}, "
+            f"estimated_cost={format_usd(self.estimated_cost)!r}, rejected={len(self.rejected)})"
+        )
+
     @property
     def candidate(self) -> Candidate:
         """The chosen candidate (its endpoints, prices and health)."""
