@@ -29,6 +29,7 @@ __all__ = [
     "ManagementKeyRequiredError",
     "NotFoundError",
     "OpenRouterError",
+    "PaginationLimitError",
     "PartialOutput",
     "PayloadTooLargeError",
     "PaymentRequiredError",
@@ -62,6 +63,10 @@ class InvalidRequestError(OpenRouterError, ValueError):
         self.field = field
         self.problem = problem
         super().__init__(f"{field}: {problem}")
+
+
+class PaginationLimitError(OpenRouterError):
+    """An auto-paging walk reached its page cap (`max_pages`) while the server reported more."""
 
 
 class APIConnectionError(OpenRouterError):
