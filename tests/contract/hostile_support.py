@@ -60,6 +60,20 @@ def make_async_client(
     return client, seen
 
 
+def root_conftest() -> Any:
+    """The repository's root conftest.py (cassette scrubbing), loaded as a module of its own
+    (the name `conftest` is taken by this folder's)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("openrouter_kit_root_conftest", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @contextmanager
 def loopback(respond: Callable[[bytes, socket.socket], None]) -> Iterator[str]:
     """A raw HTTP server on 127.0.0.1 for one test: `respond(request_head, conn)` writes

@@ -50,7 +50,7 @@ NOT_GIVEN = NotGiven()
 
 
 def redact(text: str) -> str:
-    """Hide anything that looks like an OpenRouter key."""
+    """Hide the clients' own keys (whatever their form) and anything like an OpenRouter key."""
     return _redact(text)
 
 

@@ -20,7 +20,7 @@ from ._pipeline import NOT_GIVEN, NotGiven
 from ._retry import RETRYABLE_STATUSES, RetryPolicy
 from ._streaming import AsyncStream, Stream
 from ._version import __version__
-from .errors import APIConnectionError, APITimeoutError, OpenRouterError
+from .errors import APIConnectionError, APITimeoutError, OpenRouterError, remember_secret
 from .resources import (
     Activity,
     Auth,
@@ -146,6 +146,7 @@ class _BaseClient:
         if not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries: expected a non-negative integer, got {max_retries!r}")
         self._api_key = api_key
+        remember_secret(api_key)  # hidden from every error message, whatever its form
         self.base_url = (EMULATOR_BASE_URL if self.uses_emulator else base_url).rstrip("/")
         self.app_name = app_name
         self.app_url = app_url
