@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from . import _json
 from ._display import format_usd
 from .errors import OpenRouterError
 from .selector import AsyncModelSelector, ModelSelector
-from .selector.requirements import _field, estimate_prompt_tokens
+from .selector.requirements import _field
 from .types.models import ModelEndpoint, Pricing
 
 __all__ = [
@@ -80,6 +81,8 @@ class BudgetExceededError(OpenRouterError):
         completion_price: Decimal | None,
         max_tokens_given: bool,
         reserved_usd: Decimal = Decimal(0),
+        extra_usd: Decimal = Decimal(0),
+        extras: str = "",
     ) -> None:
         self.limit_usd = limit_usd
         self.spent_usd = spent_usd
@@ -93,6 +96,8 @@ class BudgetExceededError(OpenRouterError):
         self.max_tokens = max_tokens
         self.prompt_price = prompt_price
         self.completion_price = completion_price
+        self.extra_usd = extra_usd
+        """USD of the worst case outside tokens: request fee, images, web search."""
         where = f"{model} via {provider}" if provider else str(model)
         completion = (
             f"{max_tokens:,} max_tokens"
@@ -103,7 +108,9 @@ class BudgetExceededError(OpenRouterError):
         super().__init__(
             f"Budget refused the call before sending: worst case {_usd(worst_case_usd)} "
             f"(~{prompt_tokens:,} prompt tokens at {_usd(prompt_price)}/M + {completion} at "
-            f"{_usd(completion_price)}/M on {where}) exceeds the {_usd(self.remaining_usd)} "
+            f"{_usd(completion_price)}/M"
+            + (f" + {extras}" if extras else "")
+            + f" on {where}) exceeds the {_usd(self.remaining_usd)} "
             f"that remains of the {_usd(limit_usd)} limit (spent {_usd(spent_usd)}"
             + (f", {_usd(reserved_usd)} held for calls in flight" if reserved_usd else "")
             + "). "
@@ -536,33 +543,182 @@ class CostTracker:
 # -- budgets -----------------------------------------------------------------------------------
 
 
-def _prompt_tokens(endpoint: str, body: Mapping[str, Any]) -> int:
-    """A generous estimate of a request's prompt tokens, from its body."""
-    if endpoint == "chat.completions.create":
-        return estimate_prompt_tokens(body.get("messages") or ())
-    if endpoint == "messages.create":
-        system = body.get("system")
-        extra = math.ceil(len(str(system)) / 3) if system else 0
-        return estimate_prompt_tokens(body.get("messages") or ()) + extra
-    if endpoint == "responses.create":
-        value = body.get("input")
-        if isinstance(value, list):
-            return estimate_prompt_tokens(value) + math.ceil(
-                len(str(body.get("instructions") or "")) / 3
-            )
-        return (
-            3
-            + math.ceil(len(str(value or "")) / 3)
-            + math.ceil(len(str(body.get("instructions") or "")) / 3)
-        )
+# -- the worst case of a request -----------------------------------------------------------
+#
+# Token counts are estimated high, never low: text is counted as its JSON (ASCII-escaped, so
+# a non-Latin character counts 2 tokens) at 3 bytes a token, where real tokenizers average
+# about 4 characters a token on English and JSON. Media parts are counted apart, not by their
+# base64 size. docs/guardrails-and-cost.md states the method.
+
+BYTES_PER_TOKEN = 3
+MESSAGE_OVERHEAD = 4
+"""Tokens of framing per message (role, separators), and per tool definition."""
+IMAGE_TOKENS = 2_000
+"""Tokens an input image may cost (a high-detail image is 765-1,600 on the main providers)."""
+AUDIO_MIN_TOKENS = 1_000
+FILE_URL_TOKENS = 10_000
+"""A file by URL cannot be measured: counted as about 30 pages of text."""
+WEB_RESULT_TOKENS = 1_000
+"""Prompt tokens one web search result adds (OpenRouter inserts the results into the prompt)."""
+WEB_PLUGIN_PRICE_PER_RESULT = Decimal("0.004")
+"""OpenRouter's web plugin (Exa): $4 per 1,000 results (docs: features/web-search#pricing)."""
+WEB_DEFAULT_MAX_RESULTS = 5
+
+_IMAGE_PARTS = frozenset({"image_url", "input_image", "image", "video_url", "input_video"})
+_AUDIO_PARTS = frozenset({"input_audio", "audio"})
+_FILE_PARTS = frozenset({"file", "input_file", "document"})
+_ASCII = bytes(range(128))
+
+_PROMPT_FIELDS: dict[str, tuple[str, ...]] = {
+    "chat.completions.create": (
+        "tools",
+        "functions",
+        "tool_choice",
+        "response_format",
+        "prediction",
+        "prompt",
+    ),
+    "messages.create": ("system", "tools", "tool_choice", "output_format"),
+    "responses.create": ("instructions", "tools", "tool_choice", "text", "prompt"),
+    "embeddings.create": (),
+    "rerank.create": ("query", "documents"),
+}
+"""Per endpoint, the fields besides messages/input that are sent to the model as prompt."""
+
+
+@dataclass
+class PromptEstimate:
+    """A request's estimated prompt: text tokens, and the media items priced per item."""
+
+    tokens: int = 3
+    images: int = 0
+    audio_tokens: int = 0
+    files: int = 0
+    cache_write: bool = False
+    """The request marks content with cache_control (cache writes may cost more than input)."""
+
+
+def _json_default(value: Any) -> Any:
+    dump = getattr(value, "model_dump", None)
+    if dump is not None and not isinstance(value, type):
+        return dump(mode="json", exclude_none=True, by_alias=True)
+    return str(value)
+
+
+def _text_tokens(value: Any) -> int:
+    """Tokens of `value` as JSON: 3 bytes a token, non-ASCII bytes counted twice."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+    else:
+        try:
+            data = _json.dumps(value, default=_json_default)
+        except (TypeError, ValueError):
+            data = repr(value).encode("utf-8", "replace")
+    wide = len(data.translate(None, _ASCII))
+    return math.ceil((len(data) + wide) / BYTES_PER_TOKEN)
+
+
+def _data_size(part: Any) -> tuple[int, bool]:
+    """(length of the inline base64 data of a media part, whether it has any), at any depth."""
+    stack, size = [part], 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item.startswith("data:") or len(item) > 256:
+                size = max(size, len(item))
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return size, size > 0
+
+
+def _count_part(part: Any, estimate: PromptEstimate) -> None:
+    """Add one content part (text, image, audio, file, or anything else) to the estimate."""
+    kind = _field(part, "type")
+    if kind in _IMAGE_PARTS:
+        estimate.images += 1
+        estimate.tokens += IMAGE_TOKENS
+    elif kind in _AUDIO_PARTS:
+        size, _ = _data_size(part)
+        # base64 of compressed audio: about 1 KB a second, a few tokens a second; err high
+        audio = max(AUDIO_MIN_TOKENS, math.ceil(size / 32))
+        estimate.audio_tokens += audio
+        estimate.tokens += audio
+    elif kind in _FILE_PARTS:
+        estimate.files += 1
+        size, inline = _data_size(part)
+        # an inline file: one token per 4 base64 characters (3 bytes of file), whatever it holds
+        estimate.tokens += math.ceil(size / 4) if inline else FILE_URL_TOKENS
+    elif isinstance(part, str):
+        estimate.tokens += _text_tokens(part)
+    else:
+        estimate.tokens += _text_tokens(part)
+
+
+def _count_messages(messages: Any, estimate: PromptEstimate) -> None:
+    """Add chat/Anthropic messages or Responses input items, media parts priced apart."""
+    if isinstance(messages, str):
+        estimate.tokens += _text_tokens(messages)
+        return
+    if not isinstance(messages, (list, tuple)):
+        estimate.tokens += _text_tokens(messages)
+        return
+    for message in messages:
+        estimate.tokens += MESSAGE_OVERHEAD
+        if not isinstance(message, Mapping):
+            if isinstance(message, str):
+                estimate.tokens += _text_tokens(message)
+                continue
+            message = _json_default(message)
+            if not isinstance(message, Mapping):
+                estimate.tokens += _text_tokens(message)
+                continue
+        content = message.get("content")
+        rest = {k: v for k, v in message.items() if k != "content"}
+        if rest:
+            estimate.tokens += _text_tokens(rest)
+        if isinstance(content, list):
+            for part in content:
+                _count_part(part, estimate)
+        elif content is not None:
+            estimate.tokens += _text_tokens(content)
+
+
+def estimate_prompt(endpoint: str, body: Mapping[str, Any]) -> PromptEstimate:
+    """A generous estimate of everything a request sends the model as input.
+
+    Counts the messages (or `input`), tool definitions, response_format schemas, system
+    prompts and instructions, and every image, audio and file part; for an endpoint not
+    listed here, the whole body. See the module comment above for the method.
+    """
+    estimate = PromptEstimate()
+    fields = _PROMPT_FIELDS.get(endpoint)
+    if fields is None:
+        estimate.tokens += _text_tokens(dict(body))
+        return estimate
     if endpoint == "embeddings.create":
         value = body.get("input")
-        return math.ceil(len(str(value or "")) / 3) + 1
-    if endpoint == "rerank.create":
-        return math.ceil(
-            (len(str(body.get("query") or "")) + len(str(body.get("documents") or ""))) / 3
-        )
-    return math.ceil(len(str(body)) / 3)
+        if isinstance(value, list) and value and isinstance(value[0], Mapping):
+            _count_messages(value, estimate)
+        else:
+            estimate.tokens += _text_tokens(value)
+        return estimate
+    _count_messages(body.get("messages") or body.get("input"), estimate)
+    for name in fields:
+        value = body.get(name)
+        if value is None:
+            continue
+        if name in ("tools", "functions") and isinstance(value, (list, tuple)):
+            estimate.tokens += MESSAGE_OVERHEAD * len(value)
+        estimate.tokens += _text_tokens(value)
+    if "cache_control" in body or b"cache_control" in _json.dumps(
+        body.get("messages") or body.get("system") or [], default=_json_default
+    ):
+        estimate.cache_write = True
+    return estimate
 
 
 def _max_tokens(endpoint: str, body: Mapping[str, Any]) -> int | None:
@@ -573,6 +729,53 @@ def _max_tokens(endpoint: str, body: Mapping[str, Any]) -> int | None:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
     return None
+
+
+def _reasoning_tokens(body: Mapping[str, Any]) -> int:
+    """Reasoning tokens asked for on top of max_tokens (`reasoning.max_tokens`, or Anthropic's
+    `thinking.budget_tokens`)."""
+    total = 0
+    for name, key in (("reasoning", "max_tokens"), ("thinking", "budget_tokens")):
+        value = body.get(name)
+        if isinstance(value, Mapping):
+            tokens = value.get(key)
+            if isinstance(tokens, int) and not isinstance(tokens, bool) and tokens > 0:
+                total = max(total, tokens)
+    return total
+
+
+def _web_search(body: Mapping[str, Any], model_name: str) -> int | None:
+    """How many web results the call may fetch (None: no web search)."""
+    results: int | None = None
+    if model_name.endswith(":online") or body.get("web_search_options") is not None:
+        results = WEB_DEFAULT_MAX_RESULTS
+    for plugin in body.get("plugins") or ():
+        if isinstance(plugin, Mapping) and plugin.get("id") == "web":
+            if plugin.get("enabled") is False:
+                continue
+            value = plugin.get("max_results")
+            count = (
+                value
+                if isinstance(value, int) and not isinstance(value, bool) and value > 0
+                else WEB_DEFAULT_MAX_RESULTS
+            )
+            results = max(results or 0, count)
+    return results
+
+
+def _price(value: Decimal | None) -> Decimal:
+    return value if value is not None and value > 0 else Decimal(0)
+
+
+def _output_price(pricing: Pricing, body: Mapping[str, Any]) -> Decimal:
+    """The dearest per-token price an output token may have (image or audio output when asked)."""
+    price = _price(pricing.completion)
+    modalities = body.get("modalities") or ()
+    if "image" in modalities:
+        price = max(price, _price(pricing.image_output))
+    if "audio" in modalities or body.get("audio") is not None:
+        price = max(price, _price(pricing.audio_output))
+    return price
 
 
 def _allowed(endpoint: ModelEndpoint, provider: Any) -> bool:
@@ -593,7 +796,11 @@ def _allowed(endpoint: ModelEndpoint, provider: Any) -> bool:
 
 @dataclass(frozen=True)
 class WorstCase:
-    """The dearest way a call could go: model, endpoint, token counts and USD."""
+    """The dearest way a call could go: model, endpoint, token counts and USD.
+
+    `cost` is everything: prompt and completion tokens, plus `extra_cost` (per-request fee,
+    images, web search), which `extras` itemises in words.
+    """
 
     cost: Decimal
     model: str | None
@@ -603,6 +810,49 @@ class WorstCase:
     max_tokens_given: bool
     prompt_price: Decimal | None
     completion_price: Decimal | None
+    extra_cost: Decimal = Decimal(0)
+    extras: str = ""
+
+
+def _price_option(
+    pricing: Pricing,
+    body: Mapping[str, Any],
+    estimate: PromptEstimate,
+    completion: int,
+    reasoning: int,
+    web_results: int | None,
+) -> tuple[Decimal, Decimal, str, int]:
+    """(total USD, USD outside tokens, what that extra is, prompt tokens) on one endpoint."""
+    prompt_price = _price(pricing.prompt)
+    if estimate.cache_write:
+        prompt_price = max(
+            prompt_price, _price(pricing.input_cache_write), _price(pricing.input_cache_write_1h)
+        )
+    audio_price = max(prompt_price, _price(pricing.audio))
+    prompt_tokens = estimate.tokens + (web_results or 0) * WEB_RESULT_TOKENS
+    output_price = _output_price(pricing, body)
+    reasoning_price = max(output_price, _price(pricing.internal_reasoning))
+    tokens_cost = (
+        prompt_price * (prompt_tokens - estimate.audio_tokens)
+        + audio_price * estimate.audio_tokens
+        + output_price * completion
+        + reasoning_price * reasoning
+    )
+    extra = Decimal(0)
+    words: list[str] = []
+    fee = _price(pricing.request)
+    if fee:
+        extra += fee
+        words.append(f"{_usd(fee)} request fee")
+    if estimate.images and _price(pricing.image):
+        images = _price(pricing.image) * estimate.images
+        extra += images
+        words.append(f"{_usd(images)} for {estimate.images} image(s)")
+    if web_results is not None:
+        search = max(_price(pricing.web_search), WEB_PLUGIN_PRICE_PER_RESULT * web_results)
+        extra += search
+        words.append(f"{_usd(search)} web search ({web_results} results)")
+    return tokens_cost + extra, extra, ", ".join(words), prompt_tokens
 
 
 class Budget(CostTracker):
@@ -708,9 +958,15 @@ class Budget(CostTracker):
         return selector.cached_endpoints(model_id)
 
     def worst_case(self, endpoint: str, body: Mapping[str, Any]) -> WorstCase:
-        """The dearest outcome of this request within its routing, priced from the catalogue."""
-        prompt = _prompt_tokens(endpoint, body)
+        """The dearest outcome of this request within its routing, priced from the catalogue.
+
+        Everything billed counts: the estimated prompt (messages, tools, schemas, images,
+        audio and files), `max_tokens` (or the endpoint's maximum) plus any reasoning budget,
+        the per-request fee, per-image prices, and web search (`:online`, the web plugin).
+        """
+        estimate = estimate_prompt(endpoint, body)
         given = _max_tokens(endpoint, body)
+        reasoning = _reasoning_tokens(body) if given is not None else 0
         names: list[str] = []
         if isinstance(body.get("model"), str):
             names.append(body["model"])
@@ -721,7 +977,10 @@ class Budget(CostTracker):
             )
         worst: WorstCase | None = None
         for name in dict.fromkeys(names):
-            model_id = name.removesuffix(":online").removesuffix(":nitro")
+            model_id = name
+            for suffix in (":online", ":nitro", ":floor", ":exacto"):
+                model_id = model_id.removesuffix(suffix)
+            web_results = _web_search(body, name)
             endpoints = self._endpoints(model_id)
             options: list[tuple[str | None, Pricing, int | None, int | None]] = []
             if endpoints:
@@ -759,20 +1018,24 @@ class Budget(CostTracker):
             for provider, pricing, max_out, context in options:
                 completion = given
                 if completion is None:
-                    completion = max_out or max(0, (context or 0) - prompt)
-                cost = pricing.estimate(prompt, completion)
+                    completion = max_out or max(0, (context or 0) - estimate.tokens)
+                cost, extra, extras, prompt_tokens = _price_option(
+                    pricing, body, estimate, completion, reasoning, web_results
+                )
                 if worst is None or cost > worst.cost:
                     worst = WorstCase(
                         cost=cost,
                         model=model_id,
                         provider=provider,
-                        prompt_tokens=prompt,
-                        max_tokens=completion,
+                        prompt_tokens=prompt_tokens,
+                        max_tokens=completion + reasoning,
                         max_tokens_given=given is not None,
                         prompt_price=None if pricing.prompt is None else pricing.prompt * MILLION,
                         completion_price=None
                         if pricing.completion is None
                         else pricing.completion * MILLION,
+                        extra_cost=extra,
+                        extras=extras,
                     )
         assert worst is not None
         return worst
@@ -807,6 +1070,8 @@ class Budget(CostTracker):
             prompt_price=worst.prompt_price,
             completion_price=worst.completion_price,
             max_tokens_given=worst.max_tokens_given,
+            extra_usd=worst.extra_cost,
+            extras=worst.extras,
         )
 
     def __repr__(self) -> str:
