@@ -150,7 +150,7 @@ class _StreamBase(Generic[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None,
-        on_finish: Callable[[list[Any]], None] | None = None,
+        on_finish: Callable[[list[Any], str], None] | None = None,
         *,
         ends_with_done: bool = False,
     ) -> None:
@@ -164,6 +164,7 @@ class _StreamBase(Generic[T]):
         self._events = 0
         self._head = bytearray()  # the first bytes, kept until an event arrives
         self.closed = False
+        self._outcome = "unread"  # then "cut" once read, "complete" at its end (cost hooks)
 
     @property
     def generation_id(self) -> str | None:
@@ -275,7 +276,11 @@ class _StreamBase(Generic[T]):
         """Hand what was received to the finish callback, once (cost tracking uses it)."""
         callback, self._on_finish = self._on_finish, None
         if callback is not None:
-            callback(self._seen)
+            callback(self._seen, self._outcome)
+
+    def __del__(self) -> None:
+        if getattr(self, "_on_finish", None) is not None:
+            self._finish()  # dropped without being read or closed: release what it holds
 
     def _transport_error(self, exc: Exception) -> Exception:
         partial = self.partial_output()
@@ -296,7 +301,7 @@ class Stream(_StreamBase[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
-        on_finish: Callable[[list[Any]], None] | None = None,
+        on_finish: Callable[[list[Any], str], None] | None = None,
         *,
         ends_with_done: bool = False,
     ) -> None:
@@ -312,6 +317,7 @@ class Stream(_StreamBase[T]):
     def _iter(self) -> Generator[T, None, None]:
         decoder = self._decoder
         handle = self._handle
+        self._outcome = "cut"
         try:
             try:
                 for chunk in self.response.iter_bytes():
@@ -329,8 +335,10 @@ class Stream(_StreamBase[T]):
                     self._no_events()
                 elif self._ends_with_done:
                     raise self._cut_off()
+                else:
+                    self._outcome = "complete"
             except StreamDone:
-                pass
+                self._outcome = "complete"
             except httpx.TransportError as exc:
                 raise self._transport_error(exc) from exc
         finally:
@@ -364,7 +372,7 @@ class AsyncStream(_StreamBase[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
-        on_finish: Callable[[list[Any]], None] | None = None,
+        on_finish: Callable[[list[Any], str], None] | None = None,
         *,
         ends_with_done: bool = False,
     ) -> None:
@@ -380,6 +388,7 @@ class AsyncStream(_StreamBase[T]):
     async def _iter(self) -> AsyncGenerator[T, None]:
         decoder = self._decoder
         handle = self._handle
+        self._outcome = "cut"
         try:
             try:
                 async for chunk in self.response.aiter_bytes():
@@ -397,8 +406,10 @@ class AsyncStream(_StreamBase[T]):
                     self._no_events()
                 elif self._ends_with_done:
                     raise self._cut_off()
+                else:
+                    self._outcome = "complete"
             except StreamDone:
-                pass
+                self._outcome = "complete"
             except httpx.TransportError as exc:
                 raise self._transport_error(exc) from exc
         finally:

@@ -258,8 +258,8 @@ class _BaseClient:
             if self.hooks:
                 hooks = list(self.hooks)
 
-                def on_finish(events: list[Any]) -> None:
-                    _hooks.run_after_stream(hooks, endpoint.name, body, events)
+                def on_finish(events: list[Any], outcome: str = "complete") -> None:
+                    _hooks.run_after_stream(hooks, endpoint.name, body, events, outcome)
 
             return stream_type(
                 response,

@@ -18,8 +18,9 @@ import asyncio
 import contextlib
 import math
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -125,7 +126,9 @@ class BudgetPricingError(OpenRouterError):
 @dataclass(frozen=True)
 class CallCost:
     """What one call cost and used. `source` says where the cost came from:
-    "usage" (the response), "generation" (GET /generation) or "pending" (not known yet)."""
+    "usage" (the response), "generation" (GET /generation), "estimated" (a cut stream whose
+    generation record could not be read: the prompt plus the output received, at the model's
+    prices) or "pending" (not known yet)."""
 
     endpoint: str
     model: str | None
@@ -137,7 +140,12 @@ class CallCost:
     reasoning_tokens: int = 0
     cached_tokens: int = 0
     streamed: bool = False
-    source: Literal["usage", "generation", "pending"] = "usage"
+    source: Literal["usage", "generation", "estimated", "pending"] = "usage"
+
+    @property
+    def estimated(self) -> bool:
+        """Whether `cost` is an estimate (of a cut stream) rather than what OpenRouter billed."""
+        return self.source == "estimated"
 
     @property
     def total_tokens(self) -> int:
@@ -241,6 +249,50 @@ def _call_cost(
     )
 
 
+def _stream_usage(
+    events: Sequence[Any],
+) -> tuple[Any, tuple[str | None, str | None, str | None]]:
+    """(the last usage, (generation id, model, provider)) found in a stream's events."""
+    usage = None
+    gen_id = model = provider = None
+    for event in events:
+        found = _find_usage(event)
+        if found is not None:
+            usage = found
+        eid, emodel, eprovider = _identity(event)
+        gen_id = gen_id or eid
+        model = model or emodel
+        provider = provider or eprovider
+    return usage, (gen_id, model, provider)
+
+
+_OUTPUT_KEYS = frozenset(
+    {"content", "reasoning", "text", "delta", "arguments", "partial_json", "thinking", "refusal"}
+)
+
+
+def _received_tokens(events: Sequence[Any]) -> int:
+    """A generous count of the output tokens a stream delivered: its text at 3 bytes a token
+    (non-ASCII bytes twice), and never fewer than one per event."""
+    size = 0
+    for event in events:
+        dump = getattr(event, "model_dump", None)
+        stack: list[Any] = [dump(exclude_none=True) if dump is not None else event]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, Mapping):
+                for key, value in item.items():
+                    if isinstance(value, str):
+                        if key in _OUTPUT_KEYS:
+                            data = value.encode("utf-8", "replace")
+                            size += len(data) + len(data.translate(None, _ASCII))
+                    elif isinstance(value, (Mapping, list)):
+                        stack.append(value)
+            elif isinstance(item, list):
+                stack.extend(item)
+    return max(len(events), math.ceil(size / BYTES_PER_TOKEN))
+
+
 class _ClientHook:
     """The hook a tracker puts on one client, so that lookups use that client."""
 
@@ -258,6 +310,11 @@ class _ClientHook:
         self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any]
     ) -> None:
         self.tracker._after_stream(endpoint, body, events, self.client)
+
+    def after_incomplete_stream(
+        self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any], outcome: str
+    ) -> None:
+        self.tracker._after_incomplete(endpoint, body, events, outcome, self.client)
 
     def on_error(self, endpoint: str, body: Mapping[str, Any] | None, error: BaseException) -> None:
         self.tracker.on_error(endpoint, body, error)
@@ -279,7 +336,16 @@ class CostTracker:
     once for a sync client, in a background task for an async one (`await
     tracker.aresolve_pending()` waits for those); lookups that fail stay in `pending` and
     `resolve_pending()` retries them. Thread-safe.
+
+    A stream cut before its end (no [DONE], a dropped connection, closed early) is still
+    billed: it is settled from GET /generation, retried after each of `settle_delays`
+    seconds because the record lags, and until then counts an estimate of what was consumed
+    (the prompt plus the output received, `source="estimated"`) when prices are known (a
+    Budget's). A stream dropped before it was read counts nothing.
     """
+
+    settle_delays: tuple[float, ...] = (0.25, 0.5, 1.0)
+    """Waits between GET /generation attempts when settling a cut stream."""
 
     def __init__(self, client: Any = None, *, lookup_missing: bool = True) -> None:
         self.lookup_missing = lookup_missing
@@ -329,6 +395,11 @@ class CostTracker:
     ) -> None:
         self._after_stream(endpoint, body, events, None)
 
+    def after_incomplete_stream(
+        self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any], outcome: str
+    ) -> None:
+        self._after_incomplete(endpoint, body, events, outcome, None)
+
     def on_error(self, endpoint: str, body: Mapping[str, Any] | None, error: BaseException) -> None:
         """A call failed or was refused: nothing to record (Budget releases its reservation)."""
 
@@ -345,18 +416,76 @@ class CostTracker:
     ) -> None:
         if endpoint not in TRACKED_ENDPOINTS:
             return
-        usage = None
-        gen_id = model = provider = None
-        for event in events:
-            found = _find_usage(event)
-            if found is not None:
-                usage = found
-            eid, emodel, eprovider = _identity(event)
-            gen_id = gen_id or eid
-            model = model or emodel
-            provider = provider or eprovider
-        call = _call_cost(endpoint, body, usage, (gen_id, model, provider), True)
+        usage, identity = _stream_usage(events)
+        call = _call_cost(endpoint, body, usage, identity, True)
         self._record(call, client)
+
+    def _after_incomplete(
+        self,
+        endpoint: str,
+        body: Mapping[str, Any] | None,
+        events: Sequence[Any],
+        outcome: str,
+        client: Any,
+    ) -> None:
+        """Settle a stream that ended before its end (see the class docstring)."""
+        if endpoint not in TRACKED_ENDPOINTS or outcome == "unread":
+            return
+        usage, identity = _stream_usage(events)
+        call = _call_cost(endpoint, body, usage, identity, True)
+        if call.cost is None:
+            received = _received_tokens(events)
+            estimate = self._estimate_consumed(endpoint, body, call, received)
+            call = replace(
+                call,
+                cost=None if estimate is None else estimate[0],
+                prompt_tokens=call.prompt_tokens or (0 if estimate is None else estimate[1]),
+                completion_tokens=call.completion_tokens or received,
+                source="pending" if estimate is None else "estimated",
+            )
+        with self._lock:
+            self._calls.append(call)
+        if call.source != "usage" and self.lookup_missing and call.generation_id and client:
+            self._settle(client, call)
+
+    def _estimate_consumed(
+        self, endpoint: str, body: Mapping[str, Any] | None, call: CallCost, received: int
+    ) -> tuple[Decimal, int] | None:
+        """(USD, prompt tokens) a cut call consumed, or None without prices (Budget has them)."""
+        return None
+
+    def _settle(self, client: Any, call: CallCost) -> None:
+        """Replace a cut call's estimate with its GET /generation cost, retrying while it lags."""
+        if _is_async_client(client):
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            task = loop.create_task(self._asettle(client, call))
+            with self._lock:
+                self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return
+        for delay in (0.0, *self.settle_delays):
+            if delay:
+                time.sleep(delay)
+            try:
+                generation = client.generations.get(call.generation_id)
+            except OpenRouterError:
+                continue
+            if self._apply_generation(call, generation):
+                return
+
+    async def _asettle(self, client: Any, call: CallCost) -> None:
+        for delay in (0.0, *self.settle_delays):
+            if delay:
+                await asyncio.sleep(delay)
+            try:
+                generation = await client.generations.get(call.generation_id)
+            except OpenRouterError:
+                continue
+            if self._apply_generation(call, generation):
+                return
 
     # recording -----------------------------------------------------------------------------
     def _record(self, call: CallCost, client: Any) -> None:
@@ -382,19 +511,19 @@ class CostTracker:
         """
         self._record(call, client)
 
-    def _apply_generation(self, call: CallCost, generation: Any) -> None:
+    def _apply_generation(self, call: CallCost, generation: Any) -> bool:
         """Fill in `call` (the very object that was recorded) from its GET /generation record."""
         data = _field(generation, "data", generation)
         cost = _field(data, "total_cost")
         if cost is None:
             cost = _field(data, "usage")
         if cost is None:
-            return
+            return False
         with self._lock:
             # Found by identity, not by position: reset() may have run since the lookup began.
             index = next((i for i, c in enumerate(self._calls) if c is call), None)
             if index is None:
-                return
+                return True
             old = call
             self._calls[index] = CallCost(
                 endpoint=old.endpoint,
@@ -410,6 +539,7 @@ class CostTracker:
                 streamed=old.streamed,
                 source="generation",
             )
+        return True
 
     def _lookup(self, client: Any, call: CallCost) -> None:
         try:
@@ -427,7 +557,11 @@ class CostTracker:
 
     def _pending_calls(self) -> list[CallCost]:
         with self._lock:
-            return [c for c in self._calls if c.cost is None and c.generation_id]
+            return [
+                c
+                for c in self._calls
+                if (c.cost is None or c.source == "estimated") and c.generation_id
+            ]
 
     def resolve_pending(self, client: Any = None) -> int:
         """Look up (GET /generation) the cost of calls still pending; returns how many remain."""
@@ -932,6 +1066,68 @@ class Budget(CostTracker):
         with self._lock:
             super()._after_stream(endpoint, body, events, client)
             self._release(body)
+
+    def _after_incomplete(
+        self,
+        endpoint: str,
+        body: Mapping[str, Any] | None,
+        events: Sequence[Any],
+        outcome: str,
+        client: Any,
+    ) -> None:
+        # A cut stream is spent (its estimate) before its reservation goes; an unread one frees it.
+        with self._lock:
+            before = len(self._calls)
+            super()._after_incomplete(endpoint, body, events, outcome, None)
+            call = self._calls[-1] if len(self._calls) > before else None
+            self._release(body)
+        if client is not None and self.lookup_missing and call is not None:
+            if call.source != "usage" and call.generation_id:
+                self._settle(client, call)  # outside the lock: it may wait for the record
+
+    def _estimate_consumed(
+        self, endpoint: str, body: Mapping[str, Any] | None, call: CallCost, received: int
+    ) -> tuple[Decimal, int] | None:
+        """The prompt plus the output received, at the prices of the endpoint that served
+        (the dearest the call could reach when the stream did not say)."""
+        if body is None:
+            return None
+        name = call.model or body.get("model")
+        if not isinstance(name, str):
+            return None
+        model_id = name
+        for suffix in (":online", ":nitro", ":floor", ":exacto"):
+            model_id = model_id.removesuffix(suffix)
+        try:
+            endpoints = self._endpoints(model_id)
+        except OpenRouterError:
+            endpoints = None
+        prices = [
+            e.pricing
+            for e in endpoints or ()
+            if e.pricing is not None and _allowed(e, body.get("provider"))
+        ]
+        served = [
+            e.pricing
+            for e in endpoints or ()
+            if e.pricing is not None
+            and call.provider
+            and (e.provider_name or "").lower() == call.provider.lower()
+        ]
+        if not prices and self.selector is not None:
+            model = self.selector.cached_model(model_id)
+            if model is not None and model.pricing is not None:
+                prices = [model.pricing]
+        if not prices:
+            return None
+        estimate = estimate_prompt(endpoint, body)
+        web = _web_search(body, name)
+        options = [
+            _price_option(pricing, body, estimate, received, 0, web)
+            for pricing in (served or prices)
+        ]
+        cost, _, _, prompt_tokens = max(options, key=lambda option: option[0])
+        return cost, prompt_tokens
 
     def on_error(self, endpoint: str, body: Mapping[str, Any] | None, error: BaseException) -> None:
         """The call failed or was refused: its reservation no longer holds budget."""
