@@ -1081,9 +1081,10 @@ class Budget(CostTracker):
             super()._after_incomplete(endpoint, body, events, outcome, None)
             call = self._calls[-1] if len(self._calls) > before else None
             self._release(body)
-        if client is not None and self.lookup_missing and call is not None:
-            if call.source != "usage" and call.generation_id:
-                self._settle(client, call)  # outside the lock: it may wait for the record
+        settle = call is not None and call.source != "usage" and call.generation_id
+        if settle and client is not None and self.lookup_missing:
+            assert call is not None
+            self._settle(client, call)  # outside the lock: it may wait for the record
 
     def _estimate_consumed(
         self, endpoint: str, body: Mapping[str, Any] | None, call: CallCost, received: int
