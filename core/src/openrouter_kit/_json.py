@@ -44,7 +44,7 @@ def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
     """
     if _orjson is not None:
         data = bytes(_orjson.dumps(value, default=default))
-        if b"null" in data:
+        if b"null" in data and _may_hold_non_finite(value):
             _check_finite(value, "", default)
         return data
     try:
@@ -57,6 +57,28 @@ def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
         _check_finite(value, "", default)
         raise
     return text.encode()
+
+
+_LEAVES = frozenset({str, int, bool, type(None)})
+
+
+def _may_hold_non_finite(value: Any) -> bool:
+    """A quick walk without paths: False when every number is finite (the usual answer)."""
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is float:
+            if item - item != 0:  # NaN - NaN and inf - inf are NaN; finite floats give 0.0
+                return True
+        elif kind is dict:
+            extend(item.values())
+        elif kind is list or kind is tuple:
+            extend(item)
+        elif kind not in _LEAVES:
+            return True  # a model, a float subclass...: the full check converts and looks
+    return False
 
 
 def _check_finite(value: Any, path: str, default: Callable[[Any], Any] | None) -> None:
