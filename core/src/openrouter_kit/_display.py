@@ -262,7 +262,7 @@ def model_repr(obj: BaseModel, limit: int = REPR_LIMIT) -> str:
 def _repr(value: Any, style: _Style, depth: int) -> str:
     if isinstance(value, BaseModel):
         return _model(value, style, depth)
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return _list(value, style, depth)
     if isinstance(value, dict):
         parts = [
@@ -292,7 +292,7 @@ def _model(obj: BaseModel, style: _Style, depth: int) -> str:
     return f"{name}({', '.join(parts)})"
 
 
-def _list(values: list[Any], style: _Style, depth: int, *, bare: bool = False) -> str:
+def _list(values: Sequence[Any], style: _Style, depth: int, *, bare: bool = False) -> str:
     shown = []
     for item in values[: style.items]:
         declared = _declared(type(item)) if isinstance(item, BaseModel) else ()
@@ -322,7 +322,7 @@ def _row(item: BaseModel, columns: tuple[Column, ...], style: _Style) -> str:
 
 
 # HTML ----------------------------------------------------------------------------------
-_NUMERIC = re.compile(r"^[-$]?[\d,.]+(/M)?$")
+_NUMERIC = re.compile(r"^-?\$?[\d,.]+$")
 _TABLE = '<table class="openrouter-kit">'
 
 
