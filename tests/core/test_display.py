@@ -51,6 +51,7 @@ def results(user: OpenRouter, admin: OpenRouter, emulator: Emulator) -> Iterator
         "guardrail": guardrail,
         "credits": admin.credits.get(),
         "selection": ModelSelector(user).select(Requirements(tools=True)),
+        "ranking": ModelSelector(user).rank(Requirements()),
     }
 
 
