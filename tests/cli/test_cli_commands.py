@@ -309,3 +309,23 @@ def test_tables_fit_the_terminal_width(
     rows = table_rows("\n".join(lines), "MODEL")
     assert any(r[0].endswith("…") for r in rows)  # the widest column was cut
     assert all(re.fullmatch(r"[\d.]+", r[2]) for r in rows)  # prices are never cut
+
+
+def test_piped_json_run_is_clean(tmp_path: Any) -> None:
+    """As a script runs it: stdout is one JSON document, stderr has notices but no progress."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "openrouter_kit", "--json", "chat", "What is 6 * 7?"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(done.stdout)["text"] == "42"
+    assert "\r" not in done.stderr and "\x1b[" not in done.stderr and "waiting" not in done.stderr
+    assert EMULATOR_NOTICE in done.stderr

@@ -138,14 +138,12 @@ class Console:
 
         On a terminal a spinner with the elapsed time turns once the block has taken longer
         than `SPINNER_DELAY` (quick work shows nothing), then the line is replaced by the
-        result. Elsewhere one line is written before and one after, and nothing at all when
-        `transient` (waits whose result shows by itself), so pipes and logs get no progress.
+        result. Elsewhere nothing shows while the work runs: pipes and logs get no progress,
+        only the line saying how long it took (none when `transient`, for waits whose result
+        shows by itself).
         """
         start = time.perf_counter()
         if not self.err_is_tty:
-            if not transient:
-                self.err.write(f"{label} ...\n")
-                self.err.flush()
             yield
             if not transient:
                 self.err.write(f"{label}: done in {time.perf_counter() - start:.2f} s\n")

@@ -262,7 +262,7 @@ def model_repr(obj: BaseModel, limit: int = REPR_LIMIT) -> str:
 def _repr(value: Any, style: _Style, depth: int) -> str:
     if isinstance(value, BaseModel):
         return _model(value, style, depth)
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return _list(value, style, depth)
     if isinstance(value, dict):
         parts = [
@@ -292,7 +292,7 @@ def _model(obj: BaseModel, style: _Style, depth: int) -> str:
     return f"{name}({', '.join(parts)})"
 
 
-def _list(values: list[Any], style: _Style, depth: int, *, bare: bool = False) -> str:
+def _list(values: Sequence[Any], style: _Style, depth: int, *, bare: bool = False) -> str:
     shown = []
     for item in values[: style.items]:
         declared = _declared(type(item)) if isinstance(item, BaseModel) else ()
@@ -322,7 +322,7 @@ def _row(item: BaseModel, columns: tuple[Column, ...], style: _Style) -> str:
 
 
 # HTML ----------------------------------------------------------------------------------
-_NUMERIC = re.compile(r"^[-$]?[\d,.]+(/M)?$")
+_NUMERIC = re.compile(r"^-?\$?[\d,.]+$")
 _TABLE = '<table class="openrouter-kit">'
 
 
@@ -332,7 +332,7 @@ def model_html(obj: BaseModel) -> str:
     items = items_of(shown)
     title = html.escape(type(shown).__name__)
     if items is None:
-        columns = _declared(type(shown)) or tuple(_guess(n, v) for n, v in _fields(shown))
+        columns = _declared(type(shown)) or _object_columns(shown)
         rows = "".join(
             f'<tr><th style="text-align:left">{html.escape(c.label)}</th>{_td(c.text(shown, 80))}</tr>'
             for c in columns
@@ -359,6 +359,21 @@ def model_html(obj: BaseModel) -> str:
         f"<div><strong>{title}</strong> · {count}"
         f"{_TABLE}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}</div>"
     )
+
+
+def _object_columns(obj: BaseModel, limit: int = 40) -> tuple[Column, ...]:
+    """A row per field that holds something; a nested object's scalar fields one level down."""
+    columns = []
+    for name, value in _fields(obj):
+        if isinstance(value, BaseModel):
+            columns += [
+                Column((name, *_guess(inner, v).path), _guess(inner, v).unit)
+                for inner, v in _fields(value)
+                if _is_scalar(v)
+            ]
+        else:
+            columns.append(_guess(name, value))
+    return tuple(columns[:limit])
 
 
 def _td(text: str) -> str:

@@ -42,6 +42,11 @@ SORTS = ("name", "price", "context")
 
 
 # the client ------------------------------------------------------------------------------
+def _json(args: argparse.Namespace) -> bool:
+    """Whether `--json` was given (before or after the command's name)."""
+    return bool(getattr(args, "json", False))
+
+
 def make_client(offline: bool = False) -> OpenRouter:
     """The client every command uses: the real API when OPENROUTER_API_KEY is set, else the emulator.
 
@@ -187,7 +192,7 @@ def cmd_models(args: argparse.Namespace, console: Console) -> int:
     if args.limit is not None:
         shown = shown[: args.limit]
     summary = f"{len(shown)} of {len(listing.data)} models shown"
-    if args.json:
+    if _json(args):
         console.json([model.to_dict() for model in shown])
         console.info(f"{summary}; prices in USD per token (the API's own units)")
         return 0
@@ -222,10 +227,10 @@ def cmd_chat(args: argparse.Namespace, console: Console) -> int:
             model=args.model,
             messages=messages,
             label=args.model,
-            quiet=args.json,
+            quiet=_json(args),
             **params,
         )
-    if args.json:
+    if _json(args):
         console.json(result.to_dict())
     else:
         console.info(describe_usage(result))
@@ -322,7 +327,7 @@ def cmd_key(args: argparse.Namespace, console: Console) -> int:
     """`openrouter-kit key`: the current key's label, limits, usage and rate limit (GET /key)."""
     with open_client(args, console) as client, console.progress("fetching /key", transient=True):
         info = client.keys.current()
-    if args.json:
+    if _json(args):
         console.json(info.data.to_dict())
     else:
         console.table(("FIELD", "VALUE"), key_rows(info.data))
@@ -425,7 +430,7 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
 
     if args.list:
         sections = demo.ordered_sections()
-        if args.json:
+        if _json(args):
             console.json(
                 [
                     {"name": s.name, "title": s.title, "needs": list(s.requires.values())}
@@ -436,7 +441,7 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
         rows = [[s.name, s.title, ", ".join(s.requires.values()) or "-"] for s in sections]
         console.table(("SECTION", "TITLE", "NEEDS"), rows)
         return 0
-    if args.json:
+    if _json(args):
         console.error("demo prints a walkthrough, not data: --json works with --list only")
         return 2
     only = _names(args.only)

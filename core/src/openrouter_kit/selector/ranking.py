@@ -220,8 +220,12 @@ class Ranking(Sequence[Candidate]):
             )
         return "".join(parts)
 
-    def __repr__(self) -> str:
-        return f"Ranking({self.ids!r}, rejected={len(self.rejected)})"
+    def __repr__(self) -> str:  # a count and the best few, however large the catalogue
+        more = f", … {len(self.ids) - 5} more" if len(self.ids) > 5 else ""
+        shown = ", ".join(repr(i) for i in self.ids[:5])
+        return (
+            f"Ranking([{len(self.ids)} candidates: {shown}{more}], rejected={len(self.rejected)})"
+        )
 
 
 @dataclass(frozen=True)
