@@ -306,13 +306,17 @@ class Stream(_StreamBase[T]):
         ends_with_done: bool = False,
     ) -> None:
         super().__init__(response, parse, partial, on_finish, ends_with_done=ends_with_done)
-        self._iterator = self._iter()
+        # made on first use: an unread stream holds no reference cycle, so dropping it frees
+        # it (and releases what hooks reserved for it) at once
+        self._iterator: Generator[T, None, None] | None = None
 
     def __iter__(self) -> Iterator[T]:
+        if self._iterator is None:
+            self._iterator = self._iter()
         return self._iterator
 
     def __next__(self) -> T:
-        return next(self._iterator)
+        return next(self.__iter__())
 
     def _iter(self) -> Generator[T, None, None]:
         decoder = self._decoder
@@ -360,7 +364,8 @@ class Stream(_StreamBase[T]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._iterator.close()
+        if self._iterator is not None:
+            self._iterator.close()
         self.close()
 
 
@@ -377,13 +382,15 @@ class AsyncStream(_StreamBase[T]):
         ends_with_done: bool = False,
     ) -> None:
         super().__init__(response, parse, partial, on_finish, ends_with_done=ends_with_done)
-        self._iterator = self._iter()
+        self._iterator: AsyncGenerator[T, None] | None = None  # made on first use (see Stream)
 
     def __aiter__(self) -> AsyncIterator[T]:
+        if self._iterator is None:
+            self._iterator = self._iter()
         return self._iterator
 
     async def __anext__(self) -> T:
-        return await self._iterator.__anext__()
+        return await self.__aiter__().__anext__()
 
     async def _iter(self) -> AsyncGenerator[T, None]:
         decoder = self._decoder
@@ -431,5 +438,6 @@ class AsyncStream(_StreamBase[T]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._iterator.aclose()
+        if self._iterator is not None:
+            await self._iterator.aclose()
         await self.close()
