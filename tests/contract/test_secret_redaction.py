@@ -187,3 +187,38 @@ def test_the_live_key_is_scrubbed_whatever_its_form(monkeypatch: pytest.MonkeyPa
     scrubbed = _scrub_request(Request())
     assert key.encode() not in scrubbed.body
     assert json.loads(scrubbed.body) == {"echo": REDACTED}
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "zstd"])
+def test_recording_compressed_traffic_writes_no_secret_and_replays(
+    encoding: str, tmp_path: Any
+) -> None:
+    """Through vcrpy with the project's recording configuration, at the HTTP layer."""
+    import vcr
+
+    fixture = cassettes.vcr_config
+    config = (getattr(fixture, "__wrapped__", None) or fixture.__pytest_wrapped__.obj)()
+    compress = _encoders()[encoding]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            201,
+            content=compress(BODY),
+            headers={"content-type": "application/json", "content-encoding": encoding},
+        )
+
+    cassette = tmp_path / "compressed.yaml"
+    with (
+        vcr.VCR(**config, record_mode="all").use_cassette(str(cassette)),
+        httpx.Client(transport=httpx.MockTransport(handler)) as http,
+    ):
+        recorded = http.post("https://openrouter.ai/api/v1/keys", json={"name": "k"})
+    assert recorded.json()["data"]["key"] == SECRET  # the live caller still sees the real answer
+    text = cassette.read_text()
+    assert SECRET not in text and "aaaaaaaa" not in text
+    with (
+        vcr.VCR(**config, record_mode="none").use_cassette(str(cassette)),
+        httpx.Client() as http,
+    ):
+        replayed = http.post("https://openrouter.ai/api/v1/keys", json={"name": "k"})
+    assert replayed.json()["data"]["key"] == REDACTED

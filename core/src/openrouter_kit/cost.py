@@ -4,8 +4,10 @@
 and token counts per model and per provider, across sync and async clients and streams.
 When a response carries no cost it asks GET /generation for the generation's `total_cost`.
 `Budget(limit_usd)` is a tracker that also refuses, before anything is sent, a call whose
-worst case (estimated prompt tokens plus `max_tokens`, at the prices of the endpoints the
-call may be routed to) would exceed what remains of the limit.
+worst case (everything it may be billed for: the estimated prompt with its tools, schemas and
+media, `max_tokens` plus reasoning, the request fee and web search, at the prices of the
+endpoints the call may be routed to) would exceed what remains of the limit. A stream cut
+before its end is settled from GET /generation, else estimated: it is never free.
 
 Both attach through the client's request hooks (`tracker.attach(client)`, or
 `client.hooks.append(tracker)`), so they see every call made through the client, including
