@@ -122,6 +122,24 @@ def test_without_a_generation_record_the_cut_stream_is_estimated(
     assert budget.resolve_pending() == 1  # still estimated; resolve_pending retries it later
 
 
+def test_a_failing_generation_lookup_is_not_retried(selector: ModelSelector) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/generation"):
+            raise httpx.ConnectError("the network went away", request=request)
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=CUT_BODY)
+
+    seen: list[str] = []
+    client = sync_client(lambda r: (seen.append(r.url.path), handler(r))[1])
+    budget = budget_on(client, selector)
+    budget.settle_delays = (5.0, 5.0)  # would be slept if it retried
+    started = time.monotonic()
+    with pytest.raises(APIConnectionError):
+        list(stream(client))
+    assert time.monotonic() - started < 2
+    assert seen.count("/api/v1/generation") == 1  # only "not found yet" is worth waiting for
+    assert budget.calls[0].estimated and budget.spent > 0
+
+
 def test_closing_a_stream_early_is_still_billed(selector: ModelSelector) -> None:
     client = sync_client(Server(lag=0))
     budget = budget_on(client, selector)

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from . import _json
 from ._display import format_usd
-from .errors import OpenRouterError
+from .errors import NotFoundError, OpenRouterError
 from .selector import AsyncModelSelector, ModelSelector
 from .selector.requirements import _field
 from .types.models import ModelEndpoint, Pricing
@@ -56,6 +56,8 @@ TRACKED_ENDPOINTS = frozenset(
 """Endpoints that generate (and bill) something; every other call is ignored."""
 
 MILLION = Decimal(1_000_000)
+SETTLE_TIMEOUT = 5.0
+"""Seconds one GET /generation may take (retries included) when settling a cut stream."""
 
 
 def _usd(value: Decimal | float | None) -> str:
@@ -472,9 +474,11 @@ class CostTracker:
             if delay:
                 time.sleep(delay)
             try:
-                generation = client.generations.get(call.generation_id)
+                generation = client.generations.get(call.generation_id, timeout=SETTLE_TIMEOUT)
+            except NotFoundError:
+                continue  # not recorded yet: it lags behind the stream
             except OpenRouterError:
-                continue
+                return  # unreachable: the estimate stands; resolve_pending() retries later
             if self._apply_generation(call, generation):
                 return
 
@@ -483,9 +487,13 @@ class CostTracker:
             if delay:
                 await asyncio.sleep(delay)
             try:
-                generation = await client.generations.get(call.generation_id)
+                generation = await client.generations.get(
+                    call.generation_id, timeout=SETTLE_TIMEOUT
+                )
+            except NotFoundError:
+                continue  # not recorded yet: it lags behind the stream
             except OpenRouterError:
-                continue
+                return  # unreachable: the estimate stands; resolve_pending() retries later
             if self._apply_generation(call, generation):
                 return
 
