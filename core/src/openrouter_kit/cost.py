@@ -695,7 +695,11 @@ class CostTracker:
 # base64 size. docs/guardrails-and-cost.md states the method.
 
 BYTES_PER_TOKEN = 3
+STRUCTURED_BYTES_PER_TOKEN = Decimal("2.5")
+"""Tool definitions and JSON schemas are punctuation-dense: counted at 2.5 bytes a token."""
 MESSAGE_OVERHEAD = 4
+TOOLS_OVERHEAD = 500
+"""Tokens a provider adds to the prompt when tools are offered (Anthropic documents 313-346)."""
 """Tokens of framing per message (role, separators), and per tool definition."""
 IMAGE_TOKENS = 2_000
 """Tokens an input image may cost (a high-detail image is 765-1,600 on the main providers)."""
@@ -728,6 +732,9 @@ _PROMPT_FIELDS: dict[str, tuple[str, ...]] = {
     "rerank.create": ("query", "documents"),
 }
 """Per endpoint, the fields besides messages/input that are sent to the model as prompt."""
+_STRUCTURED_FIELDS = frozenset(
+    {"tools", "functions", "tool_choice", "response_format", "text", "output_format"}
+)
 
 
 @dataclass
@@ -749,7 +756,7 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def _text_tokens(value: Any) -> int:
+def _text_tokens(value: Any, bytes_per_token: int | Decimal = BYTES_PER_TOKEN) -> int:
     """Tokens of `value` as JSON: 3 bytes a token, non-ASCII bytes counted twice."""
     if value is None:
         return 0
@@ -761,7 +768,7 @@ def _text_tokens(value: Any) -> int:
         except (TypeError, ValueError):
             data = repr(value).encode("utf-8", "replace")
     wide = len(data.translate(None, _ASCII))
-    return math.ceil((len(data) + wide) / BYTES_PER_TOKEN)
+    return math.ceil((len(data) + wide) / bytes_per_token)
 
 
 def _data_size(part: Any) -> tuple[int, bool]:
@@ -855,9 +862,12 @@ def estimate_prompt(endpoint: str, body: Mapping[str, Any]) -> PromptEstimate:
         value = body.get(name)
         if value is None:
             continue
-        if name in ("tools", "functions") and isinstance(value, (list, tuple)):
-            estimate.tokens += MESSAGE_OVERHEAD * len(value)
-        estimate.tokens += _text_tokens(value)
+        if name in _STRUCTURED_FIELDS:
+            if name in ("tools", "functions") and isinstance(value, (list, tuple)) and value:
+                estimate.tokens += TOOLS_OVERHEAD + MESSAGE_OVERHEAD * len(value)
+            estimate.tokens += _text_tokens(value, STRUCTURED_BYTES_PER_TOKEN)
+        else:
+            estimate.tokens += _text_tokens(value)
     if "cache_control" in body or b"cache_control" in _json.dumps(
         body.get("messages") or body.get("system") or [], default=_json_default
     ):
