@@ -11,7 +11,10 @@ from typing import Any
 import pytest
 from openrouter_kit import Budget, BudgetExceededError, OpenRouter
 from openrouter_kit.cost import (
+    FILE_URL_PAGES,
     IMAGE_TOKENS,
+    PDF_OCR_PRICE_PER_PAGE,
+    PDF_PAGE_TOKENS,
     WEB_PLUGIN_PRICE_PER_RESULT,
     WEB_RESULT_TOKENS,
     _price_option,
@@ -136,30 +139,41 @@ def test_images_audio_and_files_are_priced_per_item(user: OpenRouter) -> None:
     assert worst.extra_cost >= Decimal("0.000217") * 2
     # images count a flat allowance, not their base64 size
     assert 2 * IMAGE_TOKENS <= worst.prompt_tokens < 2 * IMAGE_TOKENS + 100
-    pdf = base64.b64encode(b"%PDF-1.7 " * 10_000).decode()
+    pages = b"".join(b"%d 0 obj << /Type /Page /Parent 2 0 R >> endobj\n" % i for i in range(12))
+    pdf = base64.b64encode(b"%PDF-1.7\n<< /Type /Pages /Count 12 >>\n" + pages).decode()
     audio = base64.b64encode(b"\x00" * 96_000).decode()
-    media = estimate_prompt(
+    pdf_part = {
+        "type": "file",
+        "file": {"filename": "a.pdf", "file_data": f"data:application/pdf;base64,{pdf}"},
+    }
+    audio_part = {"type": "input_audio", "input_audio": {"data": audio, "format": "wav"}}
+    messages = [{"role": "user", "content": [pdf_part, audio_part]}]
+    media = estimate_prompt("chat.completions.create", {"messages": messages})
+    assert media.files == 1 and media.pdf_pages == 12  # counted from the PDF's page objects
+    assert media.audio_tokens >= 1_000
+    assert media.tokens >= 12 * PDF_PAGE_TOKENS + media.audio_tokens
+    by_url = estimate_prompt(
         "chat.completions.create",
         {
             "messages": [
                 {
                     "role": "user",
-                    "content": [
-                        {
-                            "type": "file",
-                            "file": {
-                                "filename": "a.pdf",
-                                "file_data": f"data:application/pdf;base64,{pdf}",
-                            },
-                        },
-                        {"type": "input_audio", "input_audio": {"data": audio, "format": "wav"}},
-                    ],
+                    "content": [{"type": "file", "file": {"file_data": "https://x.test/a.pdf"}}],
                 }
             ]
         },
     )
-    assert media.files == 1 and media.audio_tokens >= 1_000
-    assert media.tokens >= len(pdf) // 4 + media.audio_tokens
+    assert by_url.pdf_pages == FILE_URL_PAGES
+    # OpenRouter may parse PDFs with mistral-ocr (per page) unless a free engine is named
+    body = {"model": "openai/gpt-4o-mini", "messages": messages, "max_tokens": 10}
+    ocr = budget.worst_case("chat.completions.create", body)
+    assert "PDF parsing (12 pages)" in ocr.extras
+    assert ocr.extra_cost == PDF_OCR_PRICE_PER_PAGE * 12
+    native = budget.worst_case(
+        "chat.completions.create",
+        {**body, "plugins": [{"id": "file-parser", "pdf": {"engine": "native"}}]},
+    )
+    assert native.cost == ocr.cost - PDF_OCR_PRICE_PER_PAGE * 12
 
 
 def test_a_reasoning_budget_counts_on_top_of_max_tokens(user: OpenRouter) -> None:

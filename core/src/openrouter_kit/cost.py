@@ -17,8 +17,11 @@ calls made by the LangChain and LlamaIndex adapters built on it.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import math
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -704,8 +707,15 @@ TOOLS_OVERHEAD = 500
 IMAGE_TOKENS = 2_000
 """Tokens an input image may cost (a high-detail image is 765-1,600 on the main providers)."""
 AUDIO_MIN_TOKENS = 1_000
-FILE_URL_TOKENS = 10_000
-"""A file by URL cannot be measured: counted as about 30 pages of text."""
+PDF_PAGE_TOKENS = 3_000
+"""Tokens a PDF page may cost read natively (text plus the page image; Claude's upper range)."""
+FILE_URL_PAGES = 30
+"""A file by URL cannot be measured: counted as a 30-page PDF."""
+PDF_OCR_PRICE_PER_PAGE = Decimal("0.0022")
+"""OpenRouter's mistral-ocr PDF engine: $2 per 1,000 pages, $2.20 on the US regional endpoint
+(docs: guides/overview/multimodal/pdfs); it is the default where a model reads no files."""
+_FREE_PDF_ENGINES = frozenset({"native", "cloudflare-ai", "pdf-text"})
+_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 WEB_RESULT_TOKENS = 1_000
 """Prompt tokens one web search result adds (OpenRouter inserts the results into the prompt)."""
 WEB_PLUGIN_PRICE_PER_RESULT = Decimal("0.004")
@@ -745,6 +755,8 @@ class PromptEstimate:
     images: int = 0
     audio_tokens: int = 0
     files: int = 0
+    pdf_pages: int = 0
+    """Pages of the PDFs attached (an OCR engine bills per page)."""
     cache_write: bool = False
     """The request marks content with cache_control (cache writes may cost more than input)."""
 
@@ -786,6 +798,33 @@ def _data_size(part: Any) -> tuple[int, bool]:
     return size, size > 0
 
 
+def _inline_data(part: Any) -> str | None:
+    """The longest inline (data: URL or base64) string of a file part, or None (a URL or id)."""
+    stack, found = [part], None
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if (item.startswith("data:") or len(item) > 256) and len(item) > len(found or ""):
+                found = item
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _pdf_pages(data: str) -> int:
+    """How many pages a base64 (or data: URL) PDF has; 0 when it is not a PDF."""
+    payload = data.split(",", 1)[1] if data.startswith("data:") else data
+    try:
+        raw = base64.b64decode(payload, validate=False)
+    except (ValueError, binascii.Error):
+        return 0
+    if not raw.startswith(b"%PDF"):
+        return 0
+    return max(1, len(_PDF_PAGE.findall(raw)))
+
+
 def _count_part(part: Any, estimate: PromptEstimate) -> None:
     """Add one content part (text, image, audio, file, or anything else) to the estimate."""
     kind = _field(part, "type")
@@ -800,9 +839,17 @@ def _count_part(part: Any, estimate: PromptEstimate) -> None:
         estimate.tokens += audio
     elif kind in _FILE_PARTS:
         estimate.files += 1
-        size, inline = _data_size(part)
-        # an inline file: one token per 4 base64 characters (3 bytes of file), whatever it holds
-        estimate.tokens += math.ceil(size / 4) if inline else FILE_URL_TOKENS
+        data = _inline_data(part)
+        if data is None:
+            estimate.pdf_pages += FILE_URL_PAGES
+            estimate.tokens += FILE_URL_PAGES * PDF_PAGE_TOKENS
+            return
+        pages = _pdf_pages(data)
+        if pages:
+            estimate.pdf_pages += pages
+            estimate.tokens += pages * PDF_PAGE_TOKENS
+        else:  # not a PDF: one token per 4 base64 characters (3 bytes of file)
+            estimate.tokens += math.ceil(len(data) / 4)
     elif isinstance(part, str):
         estimate.tokens += _text_tokens(part)
     else:
@@ -917,6 +964,16 @@ def _web_search(body: Mapping[str, Any], model_name: str) -> int | None:
     return results
 
 
+def _pdf_engine(body: Mapping[str, Any]) -> str | None:
+    """The PDF engine the file-parser plugin names (None: OpenRouter picks, maybe mistral-ocr)."""
+    for plugin in body.get("plugins") or ():
+        if isinstance(plugin, Mapping) and plugin.get("id") == "file-parser":
+            pdf = plugin.get("pdf")
+            if isinstance(pdf, Mapping) and isinstance(pdf.get("engine"), str):
+                return str(pdf["engine"])
+    return None
+
+
 def _price(value: Decimal | None) -> Decimal:
     return value if value is not None and value > 0 else Decimal(0)
 
@@ -1002,6 +1059,10 @@ def _price_option(
         images = _price(pricing.image) * estimate.images
         extra += images
         words.append(f"{_usd(images)} for {estimate.images} image(s)")
+    if estimate.pdf_pages and _pdf_engine(body) not in _FREE_PDF_ENGINES:
+        ocr = PDF_OCR_PRICE_PER_PAGE * estimate.pdf_pages
+        extra += ocr
+        words.append(f"{_usd(ocr)} PDF parsing ({estimate.pdf_pages} pages)")
     if web_results is not None:
         search = max(_price(pricing.web_search), WEB_PLUGIN_PRICE_PER_RESULT * web_results)
         extra += search
