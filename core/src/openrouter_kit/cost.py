@@ -577,7 +577,8 @@ class CostTracker:
             ]
 
     def resolve_pending(self, client: Any = None) -> int:
-        """Look up (GET /generation) the cost of calls still pending; returns how many remain."""
+        """Look up (GET /generation) the cost of calls still pending or estimated (cut
+        streams); returns how many remain."""
         client = client or next((c for c, _ in self._hooks if not _is_async_client(c)), None)
         if client is None:
             return len(self._pending_calls())
