@@ -3,13 +3,14 @@ cannot carry, and list walks against servers that repeat pages or never end (iss
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 import httpx
 import pytest
-from hostile_support import make_async_client, make_client
-from openrouter_kit import _json
+from hostile_support import loopback, make_async_client, make_client
+from openrouter_kit import OpenRouter, _json
 from openrouter_kit._endpoints import ENDPOINTS
 from openrouter_kit._pagination import Paginator
 from openrouter_kit._pipeline import build_path
@@ -234,3 +235,26 @@ def test_a_page_shorter_than_the_first_ends_the_walk_despite_total_count() -> No
         return Page()
 
     assert len(list(Paginator(fetch, limit=10))) == 12
+
+
+def test_a_socket_server_repeating_one_page_is_walked_once() -> None:
+    """Over a real loopback socket: the server ignores offset and claims a billion items."""
+    page = json.dumps(
+        {"data": [{"id": f"g{i}", "name": "n"} for i in range(50)], "total_count": 10**9}
+    ).encode()
+    served: list[bytes] = []
+
+    def respond(request: bytes, conn: Any) -> None:
+        served.append(request.split(b"\r\n", 1)[0])
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+            + f"content-length: {len(page)}\r\nconnection: close\r\n\r\n".encode()
+            + page
+        )
+
+    with (
+        loopback(respond) as url,
+        OpenRouter(api_key="k" * 20, base_url=url, max_retries=0) as client,
+    ):
+        assert len(list(client.guardrails.list_all(limit=50))) == 50
+    assert len(served) == 2

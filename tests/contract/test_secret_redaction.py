@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from hostile_support import make_async_client, make_client, root_conftest
-from openrouter_kit import OpenRouterError
+from hostile_support import loopback, make_async_client, make_client, root_conftest
+from openrouter_kit import OpenRouter, OpenRouterError
 
 cassettes = root_conftest()
 REDACTED = cassettes.REDACTED
@@ -222,3 +222,28 @@ def test_recording_compressed_traffic_writes_no_secret_and_replays(
     ):
         replayed = http.post("https://openrouter.ai/api/v1/keys", json={"name": "k"})
     assert replayed.json()["data"]["key"] == REDACTED
+
+
+def test_a_server_echoing_the_authorization_header_over_a_socket() -> None:
+    """A real loopback server that quotes the request's Authorization header back."""
+    key = "custom-gateway-" + "9" * 24
+
+    def respond(request: bytes, conn: Any) -> None:
+        auth = next(
+            (line for line in request.split(b"\r\n") if line.lower().startswith(b"authorization:")),
+            b"",
+        )
+        body = json.dumps({"error": {"code": 401, "message": f"bad header {auth.decode()}"}})
+        conn.sendall(
+            b"HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n"
+            + f"content-length: {len(body)}\r\nconnection: close\r\n\r\n{body}".encode()
+        )
+
+    with (
+        loopback(respond) as url,
+        OpenRouter(api_key=key, base_url=url, max_retries=0) as client,
+        pytest.raises(OpenRouterError) as caught,
+    ):
+        client.credits.get()
+    assert "bad header" in str(caught.value)
+    assert leaks(key, caught.value) == []
