@@ -387,38 +387,9 @@ def cmd_emulator(args: argparse.Namespace, console: Console) -> int:
     """`openrouter-kit emulator`: serve the emulator over HTTP so any OpenRouter client can use it."""
     if not _emulator_installed(console, "emulator"):
         return 2
-    from openrouter_kit_emulator import Emulator, create_app
-    from openrouter_kit_emulator.asgi import EmulatedDisconnect
+    from openrouter_kit_emulator.cli import run_server
 
-    emulator = Emulator(seed=args.seed, credits=args.credits)
-    app = create_app(emulator)
-
-    def ready(host: str, port: int) -> None:
-        shown = f"[{host}]" if ":" in host else host
-        base = f"http://{shown}:{port}/api/v1"
-        console.info(f"openrouter-kit emulator listening on {base} (Ctrl+C to stop)")
-        console.info(f'  use it with: OpenRouter(base_url="{base}", api_key="any-key")')
-        console.info(
-            f"  management key (for /keys, /guardrails, /credits): {emulator.management_key}"
-        )
-
-    if args.server == "uvicorn":
-        try:
-            import uvicorn
-        except ImportError:
-            console.error("--server uvicorn needs uvicorn: pip install uvicorn")
-            return 2
-        ready(args.host, args.port)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
-        return 0
-    from openrouter_kit_emulator.serve import serve
-
-    try:
-        serve(app, args.host, args.port, on_ready=ready, quiet_exceptions=(EmulatedDisconnect,))
-    except OSError as exc:
-        console.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
-        return 1
-    return 0
+    return run_server(args, console)
 
 
 # demo --------------------------------------------------------------------------------
@@ -595,10 +566,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed for ids and keys (default 0)")
     p.add_argument("--credits", type=float, default=100.0, help="account credits in USD")
     p.add_argument(
-        "--server",
-        choices=("builtin", "uvicorn"),
-        default="builtin",
-        help="HTTP server: the built-in stdlib one (default) or uvicorn if installed",
+        "--max-body-mb", type=float, default=32.0, help="largest request body, in MB (default 32)"
+    )
+    p.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a connection has to send a request head (default 10)",
+    )
+    p.add_argument(
+        "--body-timeout",
+        type=float,
+        default=30.0,
+        help="seconds an upload may stall between two pieces (default 30)",
     )
     p.set_defaults(handler=cmd_emulator)
 
