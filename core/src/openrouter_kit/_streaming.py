@@ -53,12 +53,16 @@ class ServerSentEvent:
 
 
 class SSEDecoder:
-    """Turns arbitrary byte chunks into ServerSentEvents; feed() then flush() at the end."""
+    """Turns arbitrary byte chunks into ServerSentEvents; feed() then flush() at the end.
 
-    __slots__ = ("_buffer", "_comments", "_data", "_event", "_id", "_retry", "_skip_lf")
+    Linear in the input however it is split: a piece without a line end is only kept (no
+    copy), and the pieces of a line are joined once, when its end arrives.
+    """
+
+    __slots__ = ("_comments", "_data", "_event", "_id", "_pending", "_retry", "_skip_lf")
 
     def __init__(self) -> None:
-        self._buffer = b""
+        self._pending: list[bytes] = []  # pieces of a line whose end has not arrived yet
         self._data: list[bytes] = []
         self._event: str | None = None
         self._id: str | None = None
@@ -72,33 +76,53 @@ class SSEDecoder:
         return self._comments
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
-        if not chunk:
-            return []
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":
                 chunk = chunk[1:]
-        buffer = self._buffer + chunk if self._buffer else chunk
-        lines = buffer.splitlines()
-        last = buffer[-1:]
+        if not chunk:
+            return []
+        pending = self._pending
+        if b"\n" not in chunk and b"\r" not in chunk:
+            pending.append(chunk)
+            return []
+        if pending:
+            pending.append(chunk)
+            chunk = b"".join(pending)
+            pending.clear()
+        elif (
+            chunk[-2:] == b"\n\n"
+            and chunk[:5] == b"data:"
+            and not self._data
+            and self._event is None
+            and chunk.count(b"\n") == 2
+            and b"\r" not in chunk
+        ):
+            # The shape OpenRouter sends, one event per network chunk: `data: {...}\n\n`.
+            value = chunk[6:-2] if chunk[5:6] == b" " else chunk[5:-2]
+            event = ServerSentEvent(value, None, self._id, self._retry)
+            self._retry = None
+            return [event]
+        lines = chunk.splitlines()
+        last = chunk[-1:]
         if last == b"\n" or last == b"\r":
-            self._buffer = b""
             # A lone CR at the end may be the first half of a CRLF split across chunks.
             self._skip_lf = last == b"\r"
         else:
-            self._buffer = lines.pop() if lines else buffer
+            pending.append(lines.pop())
         events: list[ServerSentEvent] = []
         for line in lines:
-            event = self._line(line)
-            if event is not None:
-                events.append(event)
+            dispatched = self._line(line)
+            if dispatched is not None:
+                events.append(dispatched)
         return events
 
     def flush(self) -> list[ServerSentEvent]:
         """End of stream: process a final unterminated line and dispatch a pending event."""
         events: list[ServerSentEvent] = []
-        if self._buffer:
-            line, self._buffer = self._buffer, b""
+        if self._pending:
+            line = b"".join(self._pending)
+            self._pending.clear()
             event = self._line(line)
             if event is not None:
                 events.append(event)
@@ -246,14 +270,15 @@ class _StreamBase(Generic[T]):
             self._head += chunk
 
     def _no_events(self) -> None:
-        """The body ended without a single event: say why, unless it was empty or keep-alives.
+        """The body ended without a single event: that is never a complete answer.
 
-        A JSON error object sent with HTTP 200 where a stream was asked for (or any other
-        non-SSE body) must not pass for an empty stream.
+        An empty body or one with only keep-alive comments was cut off (the incomplete-stream
+        error); a JSON error object sent with HTTP 200 where a stream was asked for (or any
+        other non-SSE body) raises as what it is.
         """
         body = bytes(self._head).strip()
         if not body or self._decoder.comments:
-            return
+            raise self._cut_off()
         self._raise_if_error(body)
         raise ResponseValidationError(
             f"Expected a stream of server-sent events, got: {body[:200]!r}",
@@ -264,8 +289,12 @@ class _StreamBase(Generic[T]):
     def _cut_off(self) -> APIConnectionError:
         """The body ended cleanly but before `[DONE]`: the answer was cut off, not complete."""
         partial = self.partial_output()
+        if self._events:
+            message = f"Stream ended after {partial.chunks} events without [DONE]"
+        else:
+            message = "Stream ended without a single event"
         error = APIConnectionError(
-            f"Stream ended after {partial.chunks} events without [DONE]: the response was cut off",
+            f"{message}: the response was cut off",
             request=self.response.request,
         )
         error.partial = partial  # type: ignore[attr-defined]
