@@ -80,9 +80,23 @@ class SSEDecoder:
             self._skip_lf = False
             if chunk[:1] == b"\n":
                 chunk = chunk[1:]
+        pending = self._pending
+        if (
+            chunk[-2:] == b"\n\n"
+            and chunk[:5] == b"data:"
+            and not pending
+            and chunk.find(b"\n", 5, -2) < 0
+            and b"\r" not in chunk
+            and not self._data
+            and self._event is None
+        ):
+            # The shape OpenRouter sends, one event per network chunk: `data: {...}\n\n`.
+            value = chunk[6:-2] if chunk[5:6] == b" " else chunk[5:-2]
+            event = ServerSentEvent(value, None, self._id, self._retry)
+            self._retry = None
+            return [event]
         if not chunk:
             return []
-        pending = self._pending
         if b"\n" not in chunk and b"\r" not in chunk:
             pending.append(chunk)
             return []
@@ -90,19 +104,6 @@ class SSEDecoder:
             pending.append(chunk)
             chunk = b"".join(pending)
             pending.clear()
-        elif (
-            chunk[-2:] == b"\n\n"
-            and chunk[:5] == b"data:"
-            and not self._data
-            and self._event is None
-            and chunk.count(b"\n") == 2
-            and b"\r" not in chunk
-        ):
-            # The shape OpenRouter sends, one event per network chunk: `data: {...}\n\n`.
-            value = chunk[6:-2] if chunk[5:6] == b" " else chunk[5:-2]
-            event = ServerSentEvent(value, None, self._id, self._retry)
-            self._retry = None
-            return [event]
         lines = chunk.splitlines()
         last = chunk[-1:]
         if last == b"\n" or last == b"\r":
@@ -184,6 +185,10 @@ class _StreamBase(Generic[T]):
         self._parse = parse
         self._partial = partial
         self._decoder = SSEDecoder()
+        # What arrived, for the partial record and the finish callback: the parsed items when a
+        # callback will need them, else only their events (parsed again if an error needs a
+        # partial record), so a long stream does not keep thousands of models alive.
+        self._keep_items = on_finish is not None
         self._seen: list[Any] = []
         self._events = 0
         self._head = bytearray()  # the first bytes, kept until an event arrives
@@ -199,7 +204,14 @@ class _StreamBase(Generic[T]):
         """What has been received so far, in the shape a StreamError carries."""
         if self._partial is None:
             return PartialOutput(chunks=len(self._seen))
-        return self._partial(self._seen)
+        return self._partial(self._items())
+
+    def _items(self) -> list[Any]:
+        """The items received so far."""
+        if self._keep_items:
+            return self._seen
+        parse = self._parse
+        return [item for item in map(parse, self._seen) if item is not None]
 
     def _handle(self, sse: ServerSentEvent) -> T | None:
         self._events += 1
@@ -220,7 +232,7 @@ class _StreamBase(Generic[T]):
             error.partial = self.partial_output()  # type: ignore[attr-defined]
             raise error from None
         if item is not None:
-            self._seen.append(item)
+            self._seen.append(item if self._keep_items else sse)
         return item
 
     def _raise_if_error(self, data: bytes) -> None:
@@ -246,9 +258,10 @@ class _StreamBase(Generic[T]):
                 return
         try:
             # Keep whatever else arrived in the error chunk (content, usage) in the partial record.
-            item = self._parse(ServerSentEvent(data))
+            sse = ServerSentEvent(data)
+            item = self._parse(sse)
             if item is not None:
-                self._seen.append(item)
+                self._seen.append(item if self._keep_items else sse)
         except Exception:
             pass
         code = error.get("code")
