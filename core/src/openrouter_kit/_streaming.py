@@ -163,6 +163,11 @@ EventParser = Callable[[ServerSentEvent], "T | None"]
 """Turns one SSE into an item, or None to skip it; the `[DONE]` sentinel raises StreamDone."""
 
 
+def _wire_json(sse: ServerSentEvent) -> Any:
+    data = sse.data
+    return _json.loads(data) if data else None
+
+
 class StreamDone(Exception):
     """Raised by an event parser at the end-of-stream sentinel (`[DONE]`)."""
 
@@ -183,6 +188,7 @@ class _StreamBase(Generic[T]):
         self._on_finish = on_finish
         self._ends_with_done = ends_with_done
         self._parse = parse
+        self._emit = parse  # what iteration yields: the typed item, or see wire_dicts()
         self._partial = partial
         self._decoder = SSEDecoder()
         # What arrived, for the partial record and the finish callback: the parsed items when a
@@ -206,12 +212,30 @@ class _StreamBase(Generic[T]):
             return PartialOutput(chunks=len(self._seen))
         return self._partial(self._items())
 
+    def wire_dicts(self) -> Self:
+        """Yield each event as its parsed wire JSON (a dict), not a model; call before iterating.
+
+        For adapters that build their own objects from the wire: nothing is validated per
+        chunk. Hooks and the partial record of an error still get typed items, parsed from
+        the kept events when they are needed.
+        """
+        self._emit = _wire_json
+        self._keep_items = False
+        return self
+
     def _items(self) -> list[Any]:
-        """The items received so far."""
+        """The typed items received so far."""
         if self._keep_items:
             return self._seen
-        parse = self._parse
-        return [item for item in map(parse, self._seen) if item is not None]
+        items = []
+        for sse in self._seen:
+            try:
+                item = self._parse(sse)
+            except Exception:  # yielded as a dict, but not a valid typed item: nothing to add
+                continue
+            if item is not None:
+                items.append(item)
+        return items
 
     def _handle(self, sse: ServerSentEvent) -> T | None:
         self._events += 1
@@ -221,7 +245,7 @@ class _StreamBase(Generic[T]):
         if b'"error"' in data:
             self._raise_if_error(data)
         try:
-            item = self._parse(sse)
+            item = self._emit(sse)
         except StreamDone:
             raise
         except Exception as exc:
@@ -317,7 +341,7 @@ class _StreamBase(Generic[T]):
         """Hand what was received to the finish callback, once (cost tracking uses it)."""
         callback, self._on_finish = self._on_finish, None
         if callback is not None:
-            callback(self._seen)
+            callback(self._items())
 
     def _transport_error(self, exc: Exception) -> Exception:
         partial = self.partial_output()
