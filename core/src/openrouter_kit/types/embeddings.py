@@ -26,7 +26,9 @@ def decode_vector(value: Any) -> list[float]:
             vector = array("f", raw)
             vector.byteswap()
             return vector.tolist()
-        return memoryview(raw).cast("f").tolist()  # float32 straight to floats, no copy first
+        # float32 straight to Python floats (typeshed types memoryview.tolist() as ints)
+        floats: list[float] = memoryview(raw).cast("f").tolist()  # type: ignore[assignment]
+        return floats
     if isinstance(value, list):
         return value
     raise TypeError(
