@@ -192,7 +192,7 @@ class _StreamBase(Generic[T]):
         self._partial = partial
         self._decoder = SSEDecoder()
         # What arrived, for the partial record and the finish callback: the parsed items when a
-        # callback will need them, else only their events (parsed again if an error needs a
+        # callback will need them, else only their data bytes (parsed again if an error needs a
         # partial record), so a long stream does not keep thousands of models alive.
         self._keep_items = on_finish is not None
         self._seen: list[Any] = []
@@ -228,9 +228,9 @@ class _StreamBase(Generic[T]):
         if self._keep_items:
             return self._seen
         items = []
-        for sse in self._seen:
+        for data in self._seen:
             try:
-                item = self._parse(sse)
+                item = self._parse(ServerSentEvent(data))
             except Exception:  # yielded as a dict, but not a valid typed item: nothing to add
                 continue
             if item is not None:
@@ -256,7 +256,7 @@ class _StreamBase(Generic[T]):
             error.partial = self.partial_output()  # type: ignore[attr-defined]
             raise error from None
         if item is not None:
-            self._seen.append(item if self._keep_items else sse)
+            self._seen.append(item if self._keep_items else data)
         return item
 
     def _raise_if_error(self, data: bytes) -> None:
@@ -282,10 +282,9 @@ class _StreamBase(Generic[T]):
                 return
         try:
             # Keep whatever else arrived in the error chunk (content, usage) in the partial record.
-            sse = ServerSentEvent(data)
-            item = self._parse(sse)
+            item = self._parse(ServerSentEvent(data))
             if item is not None:
-                self._seen.append(item if self._keep_items else sse)
+                self._seen.append(item if self._keep_items else data)
         except Exception:
             pass
         code = error.get("code")
