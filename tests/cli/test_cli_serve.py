@@ -1,5 +1,5 @@
 """`openrouter-kit emulator` over real sockets: the console script in a subprocess, and the
-stdlib HTTP/1.1 server (`openrouter_kit._serve`) on its own with raw requests."""
+stdlib HTTP/1.1 server (`openrouter_kit_emulator.serve`) on its own with raw requests."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 import pytest
 from openrouter_kit import OpenRouter
-from openrouter_kit._serve import Server
-from openrouter_kit.emulator import EMULATOR_HEADER, create_app
+from openrouter_kit_emulator import EMULATOR_HEADER, create_app
+from openrouter_kit_emulator.serve import Server
 
 
 def free_port() -> int:

@@ -2,7 +2,7 @@
 
 `CountingTransport` is the emulator's own httpx transport, counting what reached the
 emulator per path. `served(app)` runs an ASGI app on the project's stdlib HTTP server
-(openrouter_kit._serve.Server) in a background thread on 127.0.0.1, for faults that need a
+(openrouter_kit_emulator.serve.Server) in a background thread on 127.0.0.1, for faults that need a
 real socket.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 from openrouter_kit import AsyncOpenRouter, OpenRouter
 from openrouter_kit._retry import RetryPolicy
-from openrouter_kit._serve import Server
-from openrouter_kit.emulator import Emulator, EmulatorTransport
+from openrouter_kit_emulator import Emulator, EmulatorTransport
+from openrouter_kit_emulator.serve import Server
 
 BASE_URL = "http://emulator.test/api/v1"
 KEY = "sk-or-v1-fault-tests"

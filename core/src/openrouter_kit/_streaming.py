@@ -180,7 +180,7 @@ class _StreamBase(Generic[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None,
-        on_finish: Callable[[list[Any]], None] | None = None,
+        on_finish: Callable[[list[Any], str], None] | None = None,
         *,
         ends_with_done: bool = False,
     ) -> None:
@@ -199,6 +199,7 @@ class _StreamBase(Generic[T]):
         self._events = 0
         self._head = bytearray()  # the first bytes, kept until an event arrives
         self.closed = False
+        self._outcome = "unread"  # then "cut" once read, "complete" at its end (cost hooks)
 
     @property
     def generation_id(self) -> str | None:
@@ -340,7 +341,11 @@ class _StreamBase(Generic[T]):
         """Hand what was received to the finish callback, once (cost tracking uses it)."""
         callback, self._on_finish = self._on_finish, None
         if callback is not None:
-            callback(self._items())
+            callback(self._items(), self._outcome)
+
+    def __del__(self) -> None:
+        if getattr(self, "_on_finish", None) is not None:
+            self._finish()  # dropped without being read or closed: release what it holds
 
     def _transport_error(self, exc: Exception) -> Exception:
         partial = self.partial_output()
@@ -361,22 +366,27 @@ class Stream(_StreamBase[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
-        on_finish: Callable[[list[Any]], None] | None = None,
+        on_finish: Callable[[list[Any], str], None] | None = None,
         *,
         ends_with_done: bool = False,
     ) -> None:
         super().__init__(response, parse, partial, on_finish, ends_with_done=ends_with_done)
-        self._iterator = self._iter()
+        # made on first use: an unread stream holds no reference cycle, so dropping it frees
+        # it (and releases what hooks reserved for it) at once
+        self._iterator: Generator[T, None, None] | None = None
 
     def __iter__(self) -> Iterator[T]:
+        if self._iterator is None:
+            self._iterator = self._iter()
         return self._iterator
 
     def __next__(self) -> T:
-        return next(self._iterator)
+        return next(self.__iter__())
 
     def _iter(self) -> Generator[T, None, None]:
         decoder = self._decoder
         handle = self._handle
+        self._outcome = "cut"
         try:
             try:
                 for chunk in self.response.iter_bytes():
@@ -394,8 +404,10 @@ class Stream(_StreamBase[T]):
                     self._no_events()
                 elif self._ends_with_done:
                     raise self._cut_off()
+                else:
+                    self._outcome = "complete"
             except StreamDone:
-                pass
+                self._outcome = "complete"
             except httpx.TransportError as exc:
                 raise self._transport_error(exc) from exc
         finally:
@@ -417,7 +429,8 @@ class Stream(_StreamBase[T]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._iterator.close()
+        if self._iterator is not None:
+            self._iterator.close()
         self.close()
 
 
@@ -429,22 +442,25 @@ class AsyncStream(_StreamBase[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
-        on_finish: Callable[[list[Any]], None] | None = None,
+        on_finish: Callable[[list[Any], str], None] | None = None,
         *,
         ends_with_done: bool = False,
     ) -> None:
         super().__init__(response, parse, partial, on_finish, ends_with_done=ends_with_done)
-        self._iterator = self._iter()
+        self._iterator: AsyncGenerator[T, None] | None = None  # made on first use (see Stream)
 
     def __aiter__(self) -> AsyncIterator[T]:
+        if self._iterator is None:
+            self._iterator = self._iter()
         return self._iterator
 
     async def __anext__(self) -> T:
-        return await self._iterator.__anext__()
+        return await self.__aiter__().__anext__()
 
     async def _iter(self) -> AsyncGenerator[T, None]:
         decoder = self._decoder
         handle = self._handle
+        self._outcome = "cut"
         try:
             try:
                 async for chunk in self.response.aiter_bytes():
@@ -462,8 +478,10 @@ class AsyncStream(_StreamBase[T]):
                     self._no_events()
                 elif self._ends_with_done:
                     raise self._cut_off()
+                else:
+                    self._outcome = "complete"
             except StreamDone:
-                pass
+                self._outcome = "complete"
             except httpx.TransportError as exc:
                 raise self._transport_error(exc) from exc
         finally:
@@ -485,5 +503,6 @@ class AsyncStream(_StreamBase[T]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._iterator.aclose()
+        if self._iterator is not None:
+            await self._iterator.aclose()
         await self.close()

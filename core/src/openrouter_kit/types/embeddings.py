@@ -52,6 +52,7 @@ def _embedding(index: int, kind: Any, vector: list[float]) -> Embedding:
 
 
 class Embedding(OpenRouterModel):
+    __columns__ = "index embedding"
     index: int = 0
     object: str | None = "embedding"
     embedding: list[float] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .faults import HEADER as FAULT_HEADER
 from .faults import Fault, parse_header
 from .handler import Emulator
@@ -31,6 +32,7 @@ __all__ = [
     "EmulatorResponse",
     "EmulatorTransport",
     "Fault",
+    "__version__",
     "create_app",
     "parse_header",
 ]
