@@ -322,7 +322,8 @@ def event_parser(endpoint: Endpoint) -> Any:
     """The function that turns one SSE of this endpoint into its typed event."""
     event_type = endpoint.stream_model
     assert event_type is not None, f"{endpoint.name} does not stream"
-    validate = endpoint.parse_sse or event_type.model_validate_json
+    # the validator itself: model_validate_json's wrapper costs ~10% of a chunk's parse
+    validate = endpoint.parse_sse or event_type.__pydantic_validator__.validate_json
 
     def parse(sse: ServerSentEvent) -> Any:
         if not sse.data:

@@ -374,7 +374,7 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         create = self._get_client().chat.completions.create
-        stream = create(**self._request_params(messages, stop, kwargs, stream=True))
+        stream = create(**self._request_params(messages, stop, kwargs, stream=True)).wire_dicts()
         converter = ChunkConverter()
         with stream:
             for wire_chunk in stream:
@@ -393,7 +393,9 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         create = self._get_async_client().chat.completions.create
-        stream = await create(**self._request_params(messages, stop, kwargs, stream=True))
+        stream = (
+            await create(**self._request_params(messages, stop, kwargs, stream=True))
+        ).wire_dicts()
         converter = ChunkConverter()
         async with stream:
             async for wire_chunk in stream:
