@@ -644,6 +644,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_key)
 
+    from . import batch
+
+    batch.add_parser(sub)
+
     p = sub.add_parser(
         "demo",
         parents=[client_opts],
