@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -132,6 +132,8 @@ class _BaseClient:
 
     _http: httpx.Client | httpx.AsyncClient
     _http_class: type[httpx.Client] | type[httpx.AsyncClient]
+    # the pipeline entry resources call (resources/_resource.Requester): sync or async per client
+    _request: Callable[..., Any]
     # The resources, typed per client below (sync results, or awaitables: resources/_async.pyi).
     chat: Any
     embeddings: Any

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 import httpx
 
 from ..errors import InvalidRequestError
 
-if TYPE_CHECKING:
-    from ..client import _BaseClient
+
+class Requester(Protocol):
+    """What a resource needs of its client: the one pipeline entry (resources never import it)."""
+
+    def _request(self, name: str, **kwargs: Any) -> Any: ...
+
 
 OPTION_NAMES = frozenset({"extra_headers", "extra_query", "extra_body", "timeout"})
 
@@ -82,11 +86,11 @@ class Resource:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: _BaseClient) -> None:
+    def __init__(self, client: Requester) -> None:
         self._client = client
 
     def _request(self, name: str, **kwargs: Any) -> Any:
-        return self._client._request(name, **kwargs)  # type: ignore[attr-defined]
+        return self._client._request(name, **kwargs)
 
 
 def page_query(
