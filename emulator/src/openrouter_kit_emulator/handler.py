@@ -18,13 +18,19 @@ from typing import Any
 from urllib.parse import urlparse
 
 from . import chat, embeddings, messages, rerank, responses, sse
+from .backend import Route
 from .behaviours import Behaviours
 from .billing import Usage, generation_record
 from .catalogue import Catalogue, Model, default_catalogue
 from .faults import HEADER as FAULT_HEADER
 from .faults import Fault, parse_header
+from .files import Files
 from .generation import Job, run
 from .ids import IdFactory
+from .insights import Insights
+from .integrations import Integrations
+from .media import Media
+from .presets import MODEL_PREFIX, Presets
 from .routing import check_guardrails, check_spend, resolve_model, route
 from .state import GUARDRAIL_FIELDS, Account, ApiKey, Guardrail, iso
 from .wire import (
@@ -38,6 +44,7 @@ from .wire import (
     json_response,
     raw_json_response,
 )
+from .workspaces import Workspaces
 
 API_PREFIX = "/api/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
@@ -113,6 +120,17 @@ class Emulator:
         self.management_key_record, self.management_key = self.account.create_key(
             "Management", management=True
         )
+        # one backend per newer API group (moto style); handler.py only routes to them
+        self.workspaces = Workspaces(
+            self.ids, self.account.owner.id, [m.id for m in self.account.members]
+        )
+        default_workspace = self.workspaces.add_default()
+        self.account.default_workspace_id = default_workspace
+        self.integrations = Integrations(self.ids, self.account.organization_id, default_workspace)
+        self.presets = Presets(self.ids, self.account.owner.id, default_workspace)
+        self.files = Files(self.ids)
+        self.media = Media(self.ids, self.catalogue)
+        self.insights = Insights(self.account)
         self.faults: list[Fault] = list(faults)
         self.behaviours = Behaviours(seed)  # per-model latency, failure rate, scripted answers
         self._fault_lock = threading.Lock()
@@ -121,6 +139,21 @@ class Emulator:
 
     def __repr__(self) -> str:  # never show secrets
         return f"<Emulator models={len(self.catalogue.models)} keys={len(self.account.keys)}>"
+
+    def add_preset(
+        self,
+        slug: str,
+        config: dict[str, Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        system_prompt: str | None = None,
+    ) -> dict[str, Any]:
+        """Create a preset (or a new designated version of it); the API cannot create them."""
+        with self.account.lock:
+            return self.presets.add(
+                slug, config, name=name, description=description, system_prompt=system_prompt
+            )
 
     @property
     def state(self) -> Account:
@@ -273,12 +306,32 @@ class Emulator:
             ("POST", "/guardrails/{id}/assignments/members/remove", self._unassign_members, "management:manage guardrails"),
             ("POST", "/auth/keys/code", self._auth_code, "key"),
             ("POST", "/auth/keys", self._auth_exchange, "none"),
+            ("GET", "/model/{author}/{slug}", self._model, "optional"),
+            ("POST", "/presets/{slug}/chat/completions", self._chat, "inference"),
+            ("POST", "/presets/{slug}/messages", self._messages, "inference"),
+            ("POST", "/presets/{slug}/responses", self._responses, "inference"),
         ]  # fmt: skip
+        backends = (
+            self.workspaces, self.integrations, self.presets, self.files, self.media,
+            self.insights,
+        )  # fmt: skip
+        for backend in backends:
+            table.extend(self._locked(route) for route in backend.routes())
         out = []
         for method, template, handler, auth in table:
             pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
             out.append((method, re.compile(f"^{pattern}$"), handler, auth))
         return out
+
+    def _locked(self, route: Route) -> tuple[str, str, Handler, str]:
+        """A backend route whose handler runs under the account lock (the ASGI face is concurrent)."""
+        method, template, handler, auth = route
+
+        def locked(ctx: _Ctx) -> EmulatorResponse:
+            with self.account.lock:
+                return handler(ctx)
+
+        return method, template, locked, auth
 
     def _match(self, method: str, path: str) -> tuple[Handler, dict[str, str], str]:
         allowed = False
@@ -295,7 +348,7 @@ class Emulator:
 
     # generation APIs ---------------------------------------------------------------
     def _prepare(self, ctx: _Ctx, kind: str = "chat") -> tuple[dict[str, Any], Model, Any]:
-        body = ctx.body()
+        body = self._with_preset(ctx, ctx.body())
         model = resolve_model(self.catalogue, body, DEFAULT_MODEL)
         guardrails = self.account.guardrails_for(ctx.key) if ctx.key else []
         check_spend(self.account, ctx.key)
@@ -315,6 +368,28 @@ class Emulator:
             raise bad_request("Reasoning is mandatory for this endpoint and cannot be disabled.")
         return body, model, endpoint
 
+    def _with_preset(self, ctx: _Ctx, body: dict[str, Any]) -> dict[str, Any]:
+        """Apply ``/presets/{slug}/...`` or an ``@preset/slug`` model string."""
+        slug = ctx.params.get("slug")
+        model = body.get("model")
+        if slug is None and isinstance(model, str) and model.startswith(MODEL_PREFIX):
+            slug = model[len(MODEL_PREFIX) :]
+        if slug is None:
+            return body
+        path = ctx.request.path.rstrip("/")
+        api = "messages" if path.endswith("/messages") else "chat"
+        if path.endswith("/responses"):
+            api = "responses"
+        with self.account.lock:
+            return self.presets.apply(slug, body, api)
+
+    def _model(self, ctx: _Ctx) -> EmulatorResponse:
+        name = f"{ctx.params['author']}/{ctx.params['slug']}"
+        model = self.catalogue.get(name)
+        if model is None:
+            raise ApiError(404, f"Model {name} not found", with_user=False)
+        return json_response(200, {"data": model.public})
+
     def _record(self, ctx: _Ctx, job: Job, streamed: bool, api_type: str) -> None:
         record = generation_record(
             gen_id=job.gen_id,
@@ -330,6 +405,8 @@ class Emulator:
             referer=ctx.request.header("http-referer"),
         )
         self.account.record(ctx.key, record)
+        with self.account.lock:
+            self.insights.remember(job.gen_id, ctx.body(), job.answer.text, job.answer.reasoning)
 
     def _gen_headers(self, job_id: str, provider: str) -> list[tuple[str, str]]:
         return [("x-generation-id", job_id), ("x-provider-name", provider)]

@@ -260,6 +260,7 @@ class Account:
         self.total_credits = credits
         self.total_usage = 0.0
         self.organization_id = "org_" + ids.hex(24)
+        self.default_workspace_id = ""  # set by the Emulator once its workspaces exist
         self.owner = Member(ids.user_id(), "owner@example.com", "Ada", "Lovelace", "admin")
         self.members: list[Member] = [
             self.owner,
