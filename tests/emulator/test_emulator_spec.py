@@ -35,35 +35,6 @@ INFERENCE_PATHS = (
     "/models/user",
 )
 DEPRECATED = {"createCoinbaseCharge"}  # "will never return a 200" (the document)
-# Answers still off the document's schema (issue 13 item 7, in progress); strict, so a fix
-# that lands without removing its name here fails the suite.
-KNOWN_GAPS = {
-    "createGuardrail",
-    "createKeys",
-    "createMessages",
-    "createPresetsChatCompletions",
-    "createPresetsMessages",
-    "createPresetsResponses",
-    "createWorkspace",
-    "getGeneration",
-    "getGuardrail",
-    "getKey",
-    "getModel",
-    "getModels",
-    "getWorkspace",
-    "list",
-    "listEmbeddingsModels",
-    "listEndpoints",
-    "listEndpointsZdr",
-    "listModelsUser",
-    "listOrganizationMembers",
-    "listVideosModels",
-    "listWorkspaces",
-    "sendChatCompletionRequest",
-    "updateGuardrail",
-    "updateKeys",
-    "updateWorkspace",
-}
 # Request bodies the document gives no example for.
 MINIMAL_BODIES: dict[str, Any] = {
     "createEmbeddings": {"model": "openai/text-embedding-3-small", "input": "hello world"},
@@ -277,17 +248,7 @@ def _check_binary(media: str, response: httpx.Response) -> None:
         assert data[4:8] == b"ftyp"
 
 
-@pytest.mark.parametrize(
-    "op_id",
-    [
-        pytest.param(
-            op, marks=pytest.mark.xfail(strict=True, reason="emulator answer still off-schema")
-        )
-        if op in KNOWN_GAPS
-        else op
-        for op in sorted(OPS)
-    ],
-)
+@pytest.mark.parametrize("op_id", sorted(OPS))
 def test_operation_answers_on_schema(session: Session, op_id: str) -> None:
     method, template, op = OPS[op_id]
     response = _request(session, op_id)

@@ -126,6 +126,8 @@ class Emulator:
         )
         default_workspace = self.workspaces.add_default()
         self.account.default_workspace_id = default_workspace
+        for seeded in self.account.keys.values():
+            seeded.workspace_id = default_workspace
         self.integrations = Integrations(self.ids, self.account.organization_id, default_workspace)
         self.presets = Presets(self.ids, self.account.owner.id, default_workspace)
         self.files = Files(self.ids)
@@ -307,9 +309,6 @@ class Emulator:
             ("POST", "/auth/keys/code", self._auth_code, "key"),
             ("POST", "/auth/keys", self._auth_exchange, "none"),
             ("GET", "/model/{author}/{slug}", self._model, "optional"),
-            ("POST", "/presets/{slug}/chat/completions", self._chat, "inference"),
-            ("POST", "/presets/{slug}/messages", self._messages, "inference"),
-            ("POST", "/presets/{slug}/responses", self._responses, "inference"),
         ]  # fmt: skip
         backends = (
             self.workspaces, self.integrations, self.presets, self.files, self.media,
@@ -369,19 +368,23 @@ class Emulator:
         return body, model, endpoint
 
     def _with_preset(self, ctx: _Ctx, body: dict[str, Any]) -> dict[str, Any]:
-        """Apply ``/presets/{slug}/...`` or an ``@preset/slug`` model string."""
-        slug = ctx.params.get("slug")
+        """Apply an ``@preset/slug`` model string: the preset's config under the request."""
         model = body.get("model")
-        if slug is None and isinstance(model, str) and model.startswith(MODEL_PREFIX):
-            slug = model[len(MODEL_PREFIX) :]
-        if slug is None:
+        if not (isinstance(model, str) and model.startswith(MODEL_PREFIX)):
             return body
         path = ctx.request.path.rstrip("/")
         api = "messages" if path.endswith("/messages") else "chat"
         if path.endswith("/responses"):
             api = "responses"
         with self.account.lock:
-            return self.presets.apply(slug, body, api)
+            return self.presets.apply(model[len(MODEL_PREFIX) :], body, api)
+
+    def _preset_id(self, ctx: _Ctx) -> str | None:
+        model = ctx.body().get("model")
+        if isinstance(model, str) and model.startswith(MODEL_PREFIX):
+            preset = self.presets.items.get(model[len(MODEL_PREFIX) :])
+            return str(preset["id"]) if preset else None
+        return None
 
     def _model(self, ctx: _Ctx) -> EmulatorResponse:
         name = f"{ctx.params['author']}/{ctx.params['slug']}"
@@ -403,6 +406,8 @@ class Emulator:
             api_type=api_type,
             user_agent=ctx.request.header("user-agent"),
             referer=ctx.request.header("http-referer"),
+            preset_id=self._preset_id(ctx),
+            workspace_id=ctx.key.workspace_id if ctx.key else None,
         )
         self.account.record(ctx.key, record)
         with self.account.lock:
@@ -493,6 +498,8 @@ class Emulator:
             api_type=api,
             user_agent=ctx.request.header("user-agent"),
             referer=ctx.request.header("http-referer"),
+            preset_id=self._preset_id(ctx),
+            workspace_id=ctx.key.workspace_id if ctx.key else None,
         )
         self.account.record(ctx.key, record)
 
@@ -555,7 +562,7 @@ class Emulator:
             out.append(model.public)
         if not out:
             raise ApiError(404, "No eligible endpoints found")
-        return json_response(200, {"data": out})
+        return json_response(200, {"data": out, "total_count": len(out), "links": {"next": None}})
 
     def _model_endpoints(self, ctx: _Ctx) -> EmulatorResponse:
         name = f"{ctx.params['author']}/{ctx.params['slug']}"
@@ -797,6 +804,8 @@ class Emulator:
                     raise bad_request("reset_interval: must be one of daily, weekly, monthly")
             elif name == "enforce_zdr":
                 value = None if value is None else bool(value)
+            elif name == "include_byok_in_budgets":
+                value = bool(value)
             elif name == "name" and (not isinstance(value, str) or not value):
                 raise bad_request("name: must be a non-empty string")
             out[name] = value
@@ -812,7 +821,11 @@ class Emulator:
         fields = self._guardrail_fields(body)
         with self.account.lock:
             g = Guardrail(
-                id=self.ids.uuid(), name=fields.pop("name"), created_at=self.ids.now(), **fields
+                id=self.ids.uuid(),
+                name=fields.pop("name"),
+                created_at=self.ids.now(),
+                workspace_id=str(body.get("workspace_id") or self.account.default_workspace_id),
+                **fields,
             )
             self.account.guardrails[g.id] = g
         return json_response(201, {"data": g.public()})

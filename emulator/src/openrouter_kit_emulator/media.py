@@ -165,7 +165,11 @@ class Media:
 
     # video ---------------------------------------------------------------------------
     def _video_models(self, ctx: Ctx) -> EmulatorResponse:
-        return json_response(200, example("listVideosModels"))
+        answer = example("listVideosModels")
+        for model in answer["data"]:  # required, but missing from the document's example
+            model.setdefault("upscale_factor", None)
+            model.setdefault("creativity", None)
+        return json_response(200, answer)
 
     def _video_create(self, ctx: Ctx) -> EmulatorResponse:
         body = ctx.body()

@@ -1,5 +1,9 @@
-"""Presets: named, versioned request configs. ``/presets/{slug}/...`` and ``@preset/slug``
-model strings run a generation with the designated version's config under the request."""
+"""Presets: named, versioned request configs.
+
+``POST /presets/{slug}/chat/completions`` (``/messages``, ``/responses``) creates a preset, or
+a new designated version, from an inference body, as the document says; ``@preset/slug``
+model strings then run a generation with that config under the request.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from .ids import IdFactory
 from .wire import ApiError, EmulatorResponse, bad_request, json_response
 
 MODEL_PREFIX = "@preset/"
+# inference-body fields a preset does not keep (the document: "silently ignored")
+NOT_CONFIG = {"messages", "input", "prompt", "stream", "stream_options", "system", "instructions"}
 
 
 class Presets:
@@ -26,6 +32,9 @@ class Presets:
             ("GET", "/presets/{slug}", self._get, "key"),
             ("GET", "/presets/{slug}/versions", self._versions, "key"),
             ("GET", "/presets/{slug}/versions/{version}", self._version, "key"),
+            ("POST", "/presets/{slug}/chat/completions", self._from_chat, "key"),
+            ("POST", "/presets/{slug}/messages", self._from_messages, "key"),
+            ("POST", "/presets/{slug}/responses", self._from_responses, "key"),
         ]
 
     def add(
@@ -107,6 +116,33 @@ class Presets:
             else:
                 merged.setdefault("instructions", system)
         return merged
+
+    def _from_body(self, ctx: Ctx, system: Any) -> EmulatorResponse:
+        slug = ctx.params["slug"]
+        if not slug.replace("-", "").replace("_", "").isalnum():
+            raise bad_request("slug must be URL-safe (letters, digits, - and _)")
+        body = ctx.body()
+        config = {k: v for k, v in body.items() if k not in NOT_CONFIG}
+        text = system if isinstance(system, str) and system else None
+        self.add(slug, config, system_prompt=text)
+        return json_response(
+            200, {"data": {**self.find(slug), "designated_version": self.designated(slug)}}
+        )
+
+    def _from_chat(self, ctx: Ctx) -> EmulatorResponse:
+        messages = ctx.body().get("messages") or []
+        system = next(
+            (m.get("content") for m in messages
+             if isinstance(m, dict) and m.get("role") in ("system", "developer")),
+            None,
+        )  # fmt: skip
+        return self._from_body(ctx, system)
+
+    def _from_messages(self, ctx: Ctx) -> EmulatorResponse:
+        return self._from_body(ctx, ctx.body().get("system"))
+
+    def _from_responses(self, ctx: Ctx) -> EmulatorResponse:
+        return self._from_body(ctx, ctx.body().get("instructions"))
 
     def _public(self, preset: dict[str, Any]) -> dict[str, Any]:
         return dict(preset)

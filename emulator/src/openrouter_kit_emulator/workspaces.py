@@ -45,7 +45,7 @@ class Workspaces:
         item = record("createWorkspace", "data")
         item.update(
             id=self.ids.uuid(), created_at=timestamp(self.ids), created_by=self.owner_id,
-            default_guardrail_id=None, description=None, updated_at=None, name="Default",
+            default_guardrail_id=self.ids.uuid(), description=None, updated_at=None, name="Default",
             slug="default", default_image_model=None, default_provider_sort=None,
             default_text_model=None,
         )  # fmt: skip
@@ -73,7 +73,7 @@ class Workspaces:
             id=self.ids.uuid(),
             created_at=timestamp(self.ids),
             created_by=self.owner_id,
-            default_guardrail_id=None,
+            default_guardrail_id=self.ids.uuid(),
             description=None,
             updated_at=None,
         )
