@@ -56,12 +56,9 @@ def wav_comment(data: bytes) -> str | None:
     at = 12
     while at + 8 <= len(data):
         kind, size = data[at : at + 4], struct.unpack("<I", data[at + 4 : at + 8])[0]
-        if (
-            kind == b"LIST"
-            and data[at + 8 : at + 12] == b"INFO"
-            and data[at + 12 : at + 16] == b"ICMT"
-        ):
-            return data[at + 20 : at + 20 + size].rstrip(b"\0").decode("utf-8", "replace")
+        if kind == b"LIST" and data[at + 8 : at + 16] == b"INFOICMT":
+            length = struct.unpack("<I", data[at + 16 : at + 20])[0]
+            return data[at + 20 : at + 20 + length].rstrip(b"\0").decode("utf-8", "replace")
         at += 8 + size + (size % 2)
     return None
 
