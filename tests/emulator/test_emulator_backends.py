@@ -147,3 +147,41 @@ def test_images_are_real_pngs(client: httpx.Client) -> None:
     idat_len = struct.unpack(">I", png[33:37])[0]
     raw = zlib.decompress(png[41 : 41 + idat_len])
     assert len(raw) == height * (1 + 3 * width)
+
+
+def _chat(client: httpx.Client, **body: object) -> httpx.Response:
+    return client.post(
+        "/chat/completions", json={"messages": [{"role": "user", "content": "Hi"}], **body}
+    )
+
+
+def test_model_variants_route_like_their_provider_sort(client: httpx.Client) -> None:
+    floor = _chat(client, model="openai/gpt-4o-mini:floor")
+    assert floor.status_code == 200 and floor.json()["model"] == "openai/gpt-4o-mini"
+    cheapest = _chat(client, model="openai/gpt-4o-mini", provider={"sort": "price"})
+    assert floor.json()["provider"] == cheapest.json()["provider"]
+    nitro = _chat(client, model="openai/gpt-4o:nitro").json()["provider"]
+    fastest = _chat(client, model="openai/gpt-4o", provider={"sort": "throughput"})
+    plain = _chat(client, model="openai/gpt-4o").json()["provider"]
+    assert nitro == fastest.json()["provider"] == "Azure" != plain
+    for variant in ("exacto", "online"):
+        assert _chat(client, model=f"openai/gpt-4o-mini:{variant}").status_code == 200
+    assert (
+        _chat(client, model="openai/gpt-oss-20b:free").json()["model"] == "openai/gpt-oss-20b:free"
+    )
+    assert _chat(client, model="openai/gpt-4o-mini:free").status_code == 400  # no such entry
+
+
+def test_auto_router_picks_a_real_model(client: httpx.Client) -> None:
+    auto = _chat(client, model="openrouter/auto").json()
+    assert auto["model"] != "openrouter/auto"
+    plugins = [{"id": "auto-router", "allowed_models": ["anthropic/*"]}]
+    chosen = _chat(client, model="openrouter/auto", plugins=plugins).json()
+    assert chosen["model"].startswith("anthropic/")
+
+
+def test_max_price_is_enforced(client: httpx.Client) -> None:
+    ok = _chat(client, model="openai/gpt-4o-mini", provider={"max_price": {"prompt": "1"}})
+    assert ok.status_code == 200
+    refused = _chat(client, model="openai/gpt-4o-mini", provider={"max_price": {"prompt": "0.01"}})
+    assert refused.status_code == 404 and "max_price" in refused.json()["error"]["message"]

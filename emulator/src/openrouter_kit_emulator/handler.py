@@ -31,7 +31,7 @@ from .insights import Insights
 from .integrations import Integrations
 from .media import Media
 from .presets import MODEL_PREFIX, Presets
-from .routing import check_guardrails, check_spend, resolve_model, route
+from .routing import check_guardrails, check_spend, preferences, resolve_model, route
 from .state import GUARDRAIL_FIELDS, Account, ApiKey, Guardrail, iso
 from .wire import (
     SSE_TYPE,
@@ -357,7 +357,7 @@ class Emulator:
         needs: tuple[str, ...] = ()
         if body.get("tools") and kind == "chat":
             needs = ("tools",)
-        endpoint = route(model, body.get("provider"), guardrails, needs=needs)
+        endpoint = route(model, preferences(body), guardrails, needs=needs)
         reasoning = body.get("reasoning")
         if (
             model.reasoning_mandatory
