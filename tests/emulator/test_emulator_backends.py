@@ -185,3 +185,20 @@ def test_max_price_is_enforced(client: httpx.Client) -> None:
     assert ok.status_code == 200
     refused = _chat(client, model="openai/gpt-4o-mini", provider={"max_price": {"prompt": "0.01"}})
     assert refused.status_code == 404 and "max_price" in refused.json()["error"]["message"]
+
+
+def test_logprobs_citations_and_encrypted_reasoning(client: httpx.Client) -> None:
+    plain = _chat(client, model="openai/gpt-4o-mini").json()["choices"][0]
+    assert plain["logprobs"] is None and "annotations" not in plain["message"]
+    asked = _chat(client, model="openai/gpt-4o-mini", logprobs=True, top_logprobs=2).json()
+    tokens = asked["choices"][0]["logprobs"]["content"]
+    text = asked["choices"][0]["message"]["content"]
+    assert tokens and "".join(t["token"] for t in tokens) == text.rstrip()
+    assert all(t["logprob"] <= 0 and len(t["top_logprobs"]) == 2 for t in tokens)
+    online = _chat(client, model="openai/gpt-4o-mini:online").json()["choices"][0]["message"]
+    [first, *_] = online["annotations"]
+    assert first["type"] == "url_citation" and first["url_citation"]["url"].startswith("https://")
+    reasoning = _chat(client, model="openai/gpt-5-mini", reasoning={"effort": "low"}).json()[
+        "choices"
+    ][0]["message"]["reasoning_details"]
+    assert [d["type"] for d in reasoning] == ["reasoning.text", "reasoning.encrypted"]

@@ -284,3 +284,20 @@ def test_every_documented_operation_is_routed(session: Session) -> None:
         response = session.admin.request(method, path)
         assert response.status_code not in (405,), (op_id, response.text)
         assert response.json().get("error", {}).get("message") != "Not Found", op_id
+
+
+def test_enriched_chat_answer_stays_on_schema(session: Session) -> None:
+    """Variants, logprobs, url_citation annotations and encrypted reasoning validate too."""
+    _method, _path, op = OPS["sendChatCompletionRequest"]
+    schema = success(op)[1]["application/json"]["schema"]
+    messages = [{"role": "user", "content": "What is the capital of France?"}]
+    for extra in (
+        {"model": "openai/gpt-4o-mini:online", "logprobs": True, "top_logprobs": 3},
+        {"model": "openai/gpt-5-mini:nitro", "reasoning": {"effort": "low"}},
+        {"model": "openrouter/auto", "provider": {"max_price": {"prompt": "5"}}},
+    ):
+        answer = session.ok(
+            session.user.post("/chat/completions", json={"messages": messages, **extra})
+        )
+        errors = [e.message[:200] for e in validator(schema).iter_errors(answer)]
+        assert not errors, (extra, errors[:5])

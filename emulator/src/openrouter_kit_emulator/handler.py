@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlparse
 
-from . import chat, embeddings, messages, rerank, responses, sse
+from . import chat, embeddings, enrich, messages, rerank, responses, sse
 from .backend import Route
 from .behaviours import Behaviours
 from .billing import Usage, generation_record
@@ -436,9 +436,8 @@ class Emulator:
         self._record(ctx, job, streamed, "completions")
         if streamed:
             return self._stream_response(job, chat.stream(job, self.keepalives))
-        return json_response(
-            200, chat.render(job), self._gen_headers(job.gen_id, endpoint.provider)
-        )
+        answer = enrich.apply(chat.render(job), body, _last_user_text(body))
+        return json_response(200, answer, self._gen_headers(job.gen_id, endpoint.provider))
 
     def _responses(self, ctx: _Ctx) -> EmulatorResponse:
         body, model, endpoint = self._prepare(ctx)
@@ -1013,6 +1012,16 @@ class Emulator:
         if fault.malformed:
             response.body = response.body[: len(response.body) // 2]
         return response
+
+
+def _last_user_text(body: dict[str, Any]) -> str:
+    for message in reversed(body.get("messages") or []):
+        if isinstance(message, dict) and message.get("role") == "user":
+            content = message.get("content")
+            if isinstance(content, list):
+                return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+            return str(content or "")
+    return ""
 
 
 def _normalise(path: str) -> str:
