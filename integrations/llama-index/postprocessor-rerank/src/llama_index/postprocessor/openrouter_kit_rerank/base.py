@@ -11,10 +11,10 @@ from llama_index.core.instrumentation import get_dispatcher  # type: ignore[attr
 from llama_index.core.instrumentation.events.rerank import ReRankEndEvent, ReRankStartEvent
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
-from llama_index.llms.openrouter_kit._client import (
+from openrouter_kit.integration import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
-    CoreClients,
+    ClientPair,
     resolve_base_url,
 )
 from openrouter_kit.types import ProviderPreferences
@@ -64,7 +64,7 @@ class OpenRouterRerank(BaseNodePostprocessor):
         default=None, description="Headers added to every request."
     )
 
-    _clients: CoreClients = PrivateAttr()
+    _clients: ClientPair = PrivateAttr()
     _last_response: Any = PrivateAttr(default=None)
 
     def __init__(
@@ -89,7 +89,7 @@ class OpenRouterRerank(BaseNodePostprocessor):
             callback_manager=callback_manager or CallbackManager([]),
             **kwargs,
         )
-        self._clients = CoreClients.for_component(
+        self._clients = ClientPair.for_component(
             self,
             api_key=api_key,
             client=client,

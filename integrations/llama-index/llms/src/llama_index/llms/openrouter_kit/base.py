@@ -39,10 +39,10 @@ from llama_index.core.types import Model, PydanticProgramMode
 
 from openrouter_kit.types import ProviderPreferences
 
-from ._client import (
+from openrouter_kit.integration import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
-    CoreClients,
+    ClientPair,
     resolve_base_url,
 )
 from ._model_info import MODEL_CATALOGUE, ModelInfo, lookup, unknown_model_info
@@ -214,7 +214,7 @@ class OpenRouter(FunctionCallingLLM):
         default=None, description="Override chat support read from /models (text output)."
     )
 
-    _clients: CoreClients = PrivateAttr()
+    _clients: ClientPair = PrivateAttr()
     _model_info: ModelInfo | None = PrivateAttr(default=None)
 
     def __init__(
@@ -251,7 +251,7 @@ class OpenRouter(FunctionCallingLLM):
             provider=provider,
             **kwargs,
         )
-        self._clients = CoreClients.for_component(
+        self._clients = ClientPair.for_component(
             self,
             api_key=api_key,
             client=client,

@@ -9,10 +9,10 @@ from typing import Any, Literal
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
 from llama_index.core.callbacks.base import CallbackManager
-from llama_index.llms.openrouter_kit._client import (
+from openrouter_kit.integration import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
-    CoreClients,
+    ClientPair,
     resolve_base_url,
 )
 
@@ -79,7 +79,7 @@ class OpenRouterEmbedding(BaseEmbedding):
         default=None, description="Headers added to every request."
     )
 
-    _clients: CoreClients = PrivateAttr()
+    _clients: ClientPair = PrivateAttr()
     _semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
         PrivateAttr(default_factory=weakref.WeakKeyDictionary)
     )
@@ -109,7 +109,7 @@ class OpenRouterEmbedding(BaseEmbedding):
             callback_manager=callback_manager,
             **kwargs,
         )
-        self._clients = CoreClients.for_component(
+        self._clients = ClientPair.for_component(
             self,
             api_key=api_key,
             client=client,
