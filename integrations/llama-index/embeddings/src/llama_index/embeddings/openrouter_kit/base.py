@@ -9,13 +9,13 @@ from typing import Any, Literal
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
 from llama_index.core.callbacks.base import CallbackManager
+
 from openrouter_kit.integration import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     ClientPair,
     resolve_base_url,
 )
-
 from openrouter_kit.types import ProviderPreferences
 
 DEFAULT_EMBEDDING_MODEL = "openai/text-embedding-3-small"

@@ -37,14 +37,14 @@ from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.types import Model, PydanticProgramMode
 
-from openrouter_kit.types import ProviderPreferences
-
 from openrouter_kit.integration import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     ClientPair,
     resolve_base_url,
 )
+from openrouter_kit.types import ProviderPreferences
+
 from ._model_info import MODEL_CATALOGUE, ModelInfo, lookup, unknown_model_info
 from .utils import (
     StreamAccumulator,
