@@ -9,6 +9,7 @@ empty input with a 400 that would fail the whole batch.
 from __future__ import annotations
 
 import asyncio
+import importlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -102,7 +103,7 @@ class OpenRouterEmbeddings(OpenRouterClientSettings, Embeddings):
         if not self.show_progress_bar:
             return None
         try:
-            from tqdm.auto import tqdm
+            tqdm = importlib.import_module("tqdm.auto").tqdm  # optional, and untyped
         except ImportError as error:
             msg = "show_progress_bar=True needs tqdm: pip install tqdm"
             raise ImportError(msg) from error
