@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 if TYPE_CHECKING:
     from .client import AsyncOpenRouter, OpenRouter
+    from .cost import CallCost
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -22,6 +23,7 @@ __all__ = [
     "ClientPair",
     "ErrorKind",
     "as_wire_dict",
+    "call_cost",
     "error_kind",
     "resolve_base_url",
 ]
@@ -105,6 +107,17 @@ def as_wire_dict(obj: Any) -> dict[str, Any]:
     if isinstance(obj, dict):
         return obj
     return cast("dict[str, Any]", obj.model_dump(exclude_none=True))
+
+
+def call_cost(endpoint: str, result: Any, body: Any = None) -> CallCost:
+    """What one core result cost and used (``openrouter_kit.cost.CallCost``).
+
+    Adapters put it on their framework's events, so one cost handler counts chat,
+    embedding and rerank calls alike.
+    """
+    from .cost import _call_cost, _find_usage, _identity
+
+    return _call_cost(endpoint, body, _find_usage(result), _identity(result), False)
 
 
 class ClientPair:

@@ -1,5 +1,8 @@
 """LlamaIndex embedding model for OpenRouter, built on openrouter-kit."""
 
-from llama_index.embeddings.openrouter_kit.base import OpenRouterEmbedding
+from llama_index.embeddings.openrouter_kit.base import (
+    OpenRouterEmbedding,
+    OpenRouterEmbeddingUsageEvent,
+)
 
-__all__ = ["OpenRouterEmbedding"]
+__all__ = ["OpenRouterEmbedding", "OpenRouterEmbeddingUsageEvent"]

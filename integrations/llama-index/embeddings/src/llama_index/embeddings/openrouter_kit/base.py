@@ -9,18 +9,35 @@ from typing import Any, Literal
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
 from llama_index.core.callbacks.base import CallbackManager
+from llama_index.core.instrumentation import get_dispatcher  # type: ignore[attr-defined]
+from llama_index.core.instrumentation.events import BaseEvent
 
 from openrouter_kit.integration import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     ClientPair,
+    call_cost,
     resolve_base_url,
 )
 from openrouter_kit.types import ProviderPreferences
 
 DEFAULT_EMBEDDING_MODEL = "openai/text-embedding-3-small"
 DEFAULT_EMBED_BATCH_SIZE = 100
-DEFAULT_MAX_CONCURRENCY = 4
+DEFAULT_MAX_CONCURRENCY = 20  # as llama-index-embeddings-openai's async default
+
+dispatcher = get_dispatcher(__name__)
+
+
+class OpenRouterEmbeddingUsageEvent(BaseEvent):
+    """Sent after each /embeddings request: what it used and cost (``openrouter_call``)."""
+
+    model_name: str
+    openrouter_call: Any = None
+    """An ``openrouter_kit.cost.CallCost``; cost handlers add it to their totals."""
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "OpenRouterEmbeddingUsageEvent"
 
 
 class OpenRouterEmbedding(BaseEmbedding):
@@ -163,6 +180,10 @@ class OpenRouterEmbedding(BaseEmbedding):
     def _vectors(self, response: Any, expected: int) -> list[Embedding]:
         """Vectors in input order; a short answer is an error, never silently misaligned."""
         self._last_response = response
+        call = call_cost("embeddings.create", response, {"model": self.model_name})
+        dispatcher.event(
+            OpenRouterEmbeddingUsageEvent(model_name=self.model_name, openrouter_call=call)
+        )
         usage = getattr(response, "usage", None)
         if usage is not None:
             self._total_tokens += getattr(usage, "prompt_tokens", None) or 0

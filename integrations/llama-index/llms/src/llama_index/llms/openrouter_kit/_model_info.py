@@ -57,12 +57,17 @@ class ModelInfo:
 
 
 def unknown_model_info(model_id: str) -> ModelInfo:
-    """Conservative capabilities for a model the catalogue does not list (or could not be read)."""
+    """A model the catalogue does not list (or could not be read): ``found`` is False.
+
+    Nothing is claimed: no tool calling (an agent must not assume it), LlamaIndex's default
+    context window only so prompt budgeting can run. Pass ``context_window=`` and
+    ``is_function_calling_model=`` to state what you know.
+    """
     return ModelInfo(
         model_id=model_id,
         context_window=DEFAULT_CONTEXT_WINDOW,
         max_completion_tokens=None,
-        supported_parameters=frozenset({"tools", "tool_choice"}),
+        supported_parameters=frozenset(),
         input_modalities=frozenset({"text"}),
         found=False,
     )
@@ -138,8 +143,9 @@ def lookup(catalogue: dict[str, ModelInfo], model_id: str) -> ModelInfo:
         info = catalogue.get(model_id.split(":", 1)[0])
     if info is None:
         logger.warning(
-            "Model %r is not in the OpenRouter /models catalogue; using default metadata "
-            "(context_window=%d). Pass context_window= to override.",
+            "Model %r is not in the OpenRouter /models catalogue: its context window and tool "
+            "support are unknown; using default metadata (context_window=%d, no tool calling). "
+            "Pass context_window= and is_function_calling_model= to override.",
             model_id,
             DEFAULT_CONTEXT_WINDOW,
         )

@@ -1,7 +1,8 @@
 """Cost tracking for LlamaIndex: an instrumentation event handler over OpenRouter's own cost.
 
 ``OpenRouterCostHandler`` listens to LLM end events (chat and completion, plain and
-streamed) and adds up ``usage.cost`` as OpenRouter billed it (carried in each response's
+streamed), and to the events of the OpenRouter embedding model and reranker that carry an
+``openrouter_call`` (their usage and cost), and adds up ``usage.cost`` as OpenRouter billed it (carried in each response's
 ``additional_kwargs["cost"]`` by the OpenRouter LLM), with tokens, per model and per
 provider, using the core ``CostTracker``. A response without cost is looked up in
 GET /generation when the handler has a core client. Each generation is counted once, even
@@ -37,7 +38,7 @@ __all__ = ["OpenRouterCostHandler", "track_openrouter_cost"]
 
 
 class OpenRouterCostHandler(BaseEventHandler):
-    """Adds up the OpenRouter cost and tokens of every LLM call dispatched to it."""
+    """Adds up the OpenRouter cost and tokens of every LLM, embedding and rerank call."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -57,7 +58,11 @@ class OpenRouterCostHandler(BaseEventHandler):
         return "OpenRouterCostHandler"
 
     def handle(self, event: BaseEvent, **kwargs: Any) -> None:
-        """Record the response of an LLM end event (others are ignored)."""
+        """Record the response of an LLM end event, or an event's ``openrouter_call``."""
+        carried = getattr(event, "openrouter_call", None)
+        if isinstance(carried, CallCost):  # embedding and rerank requests
+            self._tracker.record(carried, self.client)
+            return
         if not isinstance(event, (LLMChatEndEvent, LLMCompletionEndEvent)):
             return
         response = event.response

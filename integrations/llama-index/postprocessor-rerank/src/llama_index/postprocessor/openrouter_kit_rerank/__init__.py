@@ -1,5 +1,8 @@
 """LlamaIndex reranking node postprocessor for OpenRouter, built on openrouter-kit."""
 
-from llama_index.postprocessor.openrouter_kit_rerank.base import OpenRouterRerank
+from llama_index.postprocessor.openrouter_kit_rerank.base import (
+    OpenRouterRerank,
+    OpenRouterReRankEndEvent,
+)
 
-__all__ = ["OpenRouterRerank"]
+__all__ = ["OpenRouterReRankEndEvent", "OpenRouterRerank"]

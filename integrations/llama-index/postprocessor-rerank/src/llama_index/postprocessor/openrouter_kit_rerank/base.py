@@ -15,6 +15,7 @@ from openrouter_kit.integration import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     ClientPair,
+    call_cost,
     resolve_base_url,
 )
 from openrouter_kit.types import ProviderPreferences
@@ -22,6 +23,15 @@ from openrouter_kit.types import ProviderPreferences
 dispatcher = get_dispatcher(__name__)
 
 DEFAULT_RERANK_MODEL = "cohere/rerank-v3.5"
+
+
+class OpenRouterReRankEndEvent(ReRankEndEvent):
+    """``ReRankEndEvent`` with what the request used and cost (``openrouter_call``)."""
+
+    openrouter_call: Any = None
+    """An ``openrouter_kit.cost.CallCost`` (None when no request was sent)."""
+
+    # class_name stays "ReRankEndEvent": handlers pair it with ReRankStartEvent
 
 
 class OpenRouterRerank(BaseNodePostprocessor):
@@ -162,6 +172,7 @@ class OpenRouterRerank(BaseNodePostprocessor):
             )
         )
         reranked: list[NodeWithScore] = []
+        call = None
         try:
             if query_bundle is None:
                 raise ValueError("OpenRouterRerank needs a query: pass query_bundle or query_str.")
@@ -174,10 +185,11 @@ class OpenRouterRerank(BaseNodePostprocessor):
                         **self._params(query_bundle.query_str, nodes, top_n)
                     )
                     reranked = self._reranked(nodes, response, top_n)
+                    call = call_cost("rerank.create", response, {"model": self.model})
                 event.on_end(payload={EventPayload.NODES: reranked})
             return reranked
         finally:
-            dispatcher.event(ReRankEndEvent(nodes=reranked))
+            dispatcher.event(OpenRouterReRankEndEvent(nodes=reranked, openrouter_call=call))
 
     @dispatcher.span
     async def _apostprocess_nodes(
@@ -189,6 +201,7 @@ class OpenRouterRerank(BaseNodePostprocessor):
             )
         )
         reranked: list[NodeWithScore] = []
+        call = None
         try:
             if query_bundle is None:
                 raise ValueError("OpenRouterRerank needs a query: pass query_bundle or query_str.")
@@ -201,7 +214,8 @@ class OpenRouterRerank(BaseNodePostprocessor):
                         **self._params(query_bundle.query_str, nodes, top_n)
                     )
                     reranked = self._reranked(nodes, response, top_n)
+                    call = call_cost("rerank.create", response, {"model": self.model})
                 event.on_end(payload={EventPayload.NODES: reranked})
             return reranked
         finally:
-            dispatcher.event(ReRankEndEvent(nodes=reranked))
+            dispatcher.event(OpenRouterReRankEndEvent(nodes=reranked, openrouter_call=call))
