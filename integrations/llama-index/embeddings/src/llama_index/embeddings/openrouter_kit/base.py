@@ -139,6 +139,12 @@ class OpenRouterEmbedding(BaseEmbedding):
     def class_name(cls) -> str:
         return "OpenRouterKitEmbedding"
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)  # re-runs __init__ from the fields: no key there
+        pair = (state.get("__pydantic_private__") or {}).get("_clients")
+        if pair is not None:  # the pickled ClientPair keeps the key (never in to_dict)
+            self._clients = pair
+
     @property
     def api_base(self) -> str:
         """Alias of ``base_url``."""
