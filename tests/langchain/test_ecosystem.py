@@ -205,3 +205,23 @@ def test_deepcopy_and_pickle_of_a_used_model_rebuild_clients_and_keep_the_key() 
     embeddings.embed_query("x")
     assert pickle.loads(pickle.dumps(embeddings)).embed_query("x")
     assert copy.deepcopy(embeddings).embed_query("x")
+
+
+def test_one_model_serves_successive_asyncio_runs_over_real_sockets() -> None:
+    import asyncio
+
+    from loopback_server import loopback_openrouter
+
+    with loopback_openrouter() as (base_url, _):
+        llm = ChatOpenRouter(model="m/x", api_key="sk-or-x", base_url=base_url, max_retries=0)
+        embeddings = OpenRouterEmbeddings(api_key="sk-or-x", base_url=base_url)
+        reranker = OpenRouterRerank(api_key="sk-or-x", base_url=base_url, top_n=None)
+
+        async def use() -> tuple[Any, int, int]:
+            answer = await llm.ainvoke("hi")
+            vectors = await embeddings.aembed_documents(["a", "b"])
+            ranked = await reranker.arerank(["a", "b"], "q")
+            return answer.content, len(vectors), len(ranked)
+
+        for _ in range(3):
+            assert asyncio.run(use()) == ("hi", 2, 2)

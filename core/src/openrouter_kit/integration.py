@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "ROUTING_FIELDS",
     "ClientPair",
     "ErrorKind",
     "as_wire_dict",
@@ -31,6 +32,9 @@ __all__ = [
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
+
+ROUTING_FIELDS = ("models", "route", "transforms", "plugins", "session_id", "trace", "user")
+"""OpenRouter's routing and attribution params, which both adapters offer as fields."""
 
 ErrorKind = Literal[
     "authentication",

@@ -36,6 +36,7 @@ from langchain_core.utils.function_calling import (
     convert_to_openai_tool,
 )
 from langchain_core.utils.pydantic import is_basemodel_subclass
+from openrouter_kit.integration import ROUTING_FIELDS
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from langchain_openrouter_kit._client import OpenRouterClientSettings, as_wire_dict
@@ -118,13 +119,7 @@ _REQUEST_FIELDS = (
     "top_logprobs",
     "logit_bias",
     "provider",
-    "models",
-    "route",
-    "transforms",
-    "plugins",
-    "session_id",
-    "trace",
-    "user",
+    *ROUTING_FIELDS,
     "cache_control",
     "modalities",
     "image_config",

@@ -40,6 +40,7 @@ from llama_index.core.types import Model, PydanticProgramMode
 from openrouter_kit.integration import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    ROUTING_FIELDS,
     ClientPair,
     resolve_base_url,
 )
@@ -70,13 +71,7 @@ _REQUEST_FIELDS = (
     "top_p",
     "seed",
     "stop",
-    "models",
-    "route",
-    "transforms",
-    "plugins",
-    "session_id",
-    "trace",
-    "user",
+    *ROUTING_FIELDS,
 )
 
 
