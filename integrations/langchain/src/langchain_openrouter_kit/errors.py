@@ -4,8 +4,7 @@ An error raised by the LangChain classes stays an instance of the core's class
 (``openrouter_kit.RateLimitError`` ...) and is also an instance of LangChain's matching
 ``ModelError`` subclass, so agent middleware (``ModelRetryMiddleware``,
 ``SummarizationMiddleware``) can tell a retryable 429 from a 400 that will never pass.
-The classes exist from langchain-core 1.3 (ContextOverflowError) and later (the rest); on an
-older core the errors are raised unchanged.
+The classes exist from langchain-core 1.6 (the lower bound); a class a core lacks is skipped.
 """
 
 from __future__ import annotations
