@@ -3,14 +3,21 @@
 Cassettes live in cassettes/<test module>/; record mode is `none` unless a run asks for more
 (`--record-mode=once`, see README "Recording cassettes"). Authorization and cookie headers are
 never written, and secrets in bodies (keys returned by POST /keys and POST /auth/keys, any
-`sk-or-` token) are replaced before a cassette is saved.
+`sk-or-` token, the OPENROUTER_API_KEY being recorded with whatever its form) are replaced before
+a cassette is saved. Compressed bodies (gzip, deflate, br, zstd) are decoded first and stored
+decoded, so no secret hides inside compressed bytes; an encoding that cannot be decoded here
+fails the recording rather than being written unscrubbed.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import re
 import sys
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +31,90 @@ SECRET_FIELDS = ("key",)
 REDACTED = "REDACTED"
 
 
+def _decoders() -> dict[str, Callable[[bytes], bytes]]:
+    """Content-encoding name -> decoder, for the encodings this environment can decode."""
+    decoders: dict[str, Callable[[bytes], bytes]] = {
+        "gzip": gzip.decompress,
+        "x-gzip": gzip.decompress,
+        "deflate": lambda data: (
+            zlib.decompress(data, -zlib.MAX_WBITS) if data[:1] != b"\x78" else zlib.decompress(data)
+        ),
+        "identity": lambda data: data,
+    }
+    for module in ("brotli", "brotlicffi"):
+        try:
+            brotli = __import__(module)
+        except ImportError:
+            continue
+        decoders["br"] = brotli.decompress
+        break
+    try:
+        import zstandard
+
+        def unzstd(data: bytes) -> bytes:
+            # frames written by streaming encoders carry no content size: read them as a stream
+            with zstandard.ZstdDecompressor().stream_reader(data) as reader:
+                return bytes(reader.read())
+
+        decoders["zstd"] = unzstd
+    except ImportError:
+        try:
+            from compression import zstd  # type: ignore[import-not-found]  # Python 3.14
+
+            decoders["zstd"] = zstd.decompress
+        except ImportError:
+            pass
+    return decoders
+
+
+def decode_body(headers: Any, body: bytes | str | None) -> bytes | str | None:
+    """The body with its Content-Encoding undone; the header is dropped and Content-Length fixed.
+
+    `headers` is a cassette's header mapping (values are lists, names in any case). Raises
+    RuntimeError for an encoding that cannot be decoded here: recording it would store
+    secrets where scrubbing cannot see them.
+    """
+    if not body or headers is None:
+        return body
+    names = [name for name in headers if name.lower() == "content-encoding"]
+    if not names:
+        return body
+    values = headers[names[0]]
+    values = values if isinstance(values, list) else [values]
+    encodings = [e.strip().lower() for v in values for e in str(v).split(",") if e.strip()]
+    decoders = _decoders()
+    raw = body.encode("latin-1") if isinstance(body, str) else body
+    for encoding in reversed(encodings):  # the last one applied is undone first
+        decoder = decoders.get(encoding)
+        if decoder is None:
+            raise RuntimeError(
+                f"Cannot record a {encoding}-encoded body: it cannot be decoded here, so its "
+                f"secrets could not be scrubbed (install the decoder, e.g. `pip install brotli`)."
+            )
+        raw = decoder(raw)
+    for name in names:
+        del headers[name]
+    _set_length(headers, raw)
+    return raw
+
+
+def _set_length(headers: Any, body: bytes | str | None) -> None:
+    """Make a stored Content-Length match the (decoded, scrubbed) body."""
+    if headers is None or body is None:
+        return
+    length = str(len(body.encode() if isinstance(body, str) else body))
+    for name in [name for name in headers if name.lower() == "content-length"]:
+        headers[name] = [length] if isinstance(headers[name], list) else length
+
+
 def scrub_body(body: bytes | str | None) -> Any:
     """Replace secrets in a request or response body."""
     if not body:
         return body
     raw = body.encode() if isinstance(body, str) else body
+    live_key = os.environ.get("OPENROUTER_API_KEY")
+    if live_key and len(live_key) >= 8:
+        raw = raw.replace(live_key.encode(), REDACTED.encode())
     try:
         payload = json.loads(raw)
     except ValueError:
@@ -52,14 +138,15 @@ def scrub_body(body: bytes | str | None) -> Any:
 
 
 def _scrub_request(request: Any) -> Any:
-    request.body = scrub_body(request.body)
+    request.body = scrub_body(decode_body(request.headers, request.body))
     return request
 
 
 def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     body = response.get("body", {})
     if isinstance(body, dict) and body.get("string"):
-        body["string"] = scrub_body(body["string"])
+        body["string"] = scrub_body(decode_body(response.get("headers"), body["string"]))
+        _set_length(response.get("headers"), body["string"])
     headers = response.get("headers", {})
     for name in list(headers):
         if name.lower() in ("set-cookie", "cookie"):
@@ -129,7 +216,7 @@ _EMULATOR: Any = None
 def _recordable(emulator: Any, *, asynchronous: bool = False) -> Any:
     """The emulator behind a plain httpx.MockTransport: vcrpy hooks httpx's own transports only."""
     import httpx
-    from openrouter_kit.emulator import EmulatorTransport
+    from openrouter_kit_emulator import EmulatorTransport
 
     transport = EmulatorTransport(emulator)
 
@@ -150,7 +237,7 @@ def _shared_emulator() -> Any:
     """One emulator per recording session, so state (keys, guardrails) carries across tests."""
     global _EMULATOR
     if _EMULATOR is None:
-        from openrouter_kit.emulator import Emulator
+        from openrouter_kit_emulator import Emulator
 
         _EMULATOR = Emulator()
     return _EMULATOR

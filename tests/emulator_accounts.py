@@ -9,7 +9,7 @@ from decimal import Decimal
 import httpx
 import pytest
 from openrouter_kit import AsyncOpenRouter, OpenRouter
-from openrouter_kit.emulator import Emulator, EmulatorTransport
+from openrouter_kit_emulator import Emulator, EmulatorTransport
 
 BASE_URL = "http://emulator.openrouter-kit.local/api/v1"
 

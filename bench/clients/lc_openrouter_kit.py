@@ -18,8 +18,8 @@ def setup(base_url: str, api_key: str) -> None:
     global _llm, _embed_float, _embed_base64
     _llm = ChatOpenRouter(model=MODEL, base_url=base_url, api_key=api_key)
     common = dict(model=EMBED_MODEL, base_url=base_url, api_key=api_key)
-    _embed_float = OpenRouterEmbeddings(**common, encoding_format="float")
-    _embed_base64 = OpenRouterEmbeddings(**common)  # default: base64 on the wire, floats back
+    _embed_float = OpenRouterEmbeddings(**common)  # default: base64 on the wire, floats back
+    _embed_base64 = OpenRouterEmbeddings(**common, encoding_format="base64")
 
 
 def chat_once() -> str:

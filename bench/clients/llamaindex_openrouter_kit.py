@@ -20,8 +20,8 @@ def setup(base_url: str, api_key: str) -> None:
     # api_base, as with llama-index-llms-openrouter: switching is a change of import.
     _llm = OpenRouter(model=MODEL, api_base=base_url, api_key=api_key)
     common = dict(model_name=EMBED_MODEL, base_url=base_url, api_key=api_key, embed_batch_size=256)
-    _embed_float = OpenRouterEmbedding(**common, encoding_format="float")
-    _embed_base64 = OpenRouterEmbedding(**common)
+    _embed_float = OpenRouterEmbedding(**common)  # default: base64 on the wire, floats back
+    _embed_base64 = OpenRouterEmbedding(**common, encoding_format="base64")
 
 
 def chat_once() -> str:

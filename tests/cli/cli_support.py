@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from openrouter_kit.emulator import Emulator
+from openrouter_kit_emulator import Emulator
 
 
 def table_rows(text: str, first_header: str) -> list[list[str]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from openrouter_kit import OpenRouter, cli
-from openrouter_kit.emulator import Emulator, EmulatorTransport
+from openrouter_kit_emulator import Emulator, EmulatorTransport
 
 
 @pytest.fixture(autouse=True)

@@ -6,18 +6,20 @@ its generation records), not from the CLI's own code paths.
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from cli_support import booked_cost, generations, table_rows, usd
 from openrouter_kit import OpenRouter, cli
-from openrouter_kit.emulator import Emulator
+from openrouter_kit_emulator import Emulator
 
 EMULATOR_NOTICE = "OPENROUTER_API_KEY is not set: using the in-process emulator"
 
 
-def catalogue() -> dict[str, object]:
+def catalogue() -> dict[str, Any]:
     with OpenRouter(base_url="emulator://") as client:
         return {m.id: m for m in client.models.list(output_modalities="all").data}
 
@@ -209,3 +211,121 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     for command in ("emulator", "models", "chat", "key", "demo"):
         assert command in err
+
+
+# --json, option placement, help, width ----------------------------------------------------
+def test_models_json_is_the_models_as_the_api_returns_them(
+    cli_emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["models", "--modality", "embeddings", "--json"]) == 0
+    out, err = capsys.readouterr()
+    shown = json.loads(out)  # stdout is one JSON document, nothing else
+    models = catalogue()
+    assert sorted(m["id"] for m in shown) == sorted(
+        i for i, m in models.items() if "embeddings" in m.output_modalities
+    )
+    first = shown[0]
+    assert first == models[first["id"]].to_dict()
+    assert EMULATOR_NOTICE in err and f"{len(shown)} of {len(models)} models shown" in err
+
+
+def test_chat_json_holds_the_answer_and_its_usage(
+    cli_emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prompt = (
+        "Context: The Eiffel Tower is 330 metres tall.\nQuestion: How tall is the Eiffel Tower?"
+    )
+    assert cli.main(["chat", prompt, "--json", "-m", "anthropic/claude-haiku-4.5"]) == 0
+    out = capsys.readouterr().out
+    answer = json.loads(out)
+    [record] = generations(cli_emulator)
+    assert answer["text"] == "The Eiffel Tower is 330 metres tall."
+    assert answer["model"] == record["model"] and answer["finish_reason"] == "stop"
+    assert answer["usage"]["prompt_tokens"] == record["tokens_prompt"]
+    assert Decimal(repr(answer["usage"]["cost"])) == booked_cost([record]) > 0
+
+
+def test_key_json(cli_emulator: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    cli_emulator.default_key.limit = 5.0
+    assert cli.main(["--json", "key"]) == 0  # before the command's name works too
+    key = json.loads(capsys.readouterr().out)
+    assert key["limit"] == 5.0 and key["is_management_key"] is False
+    assert key["label"].startswith("sk-or-v1-") and "..." in key["label"]
+
+
+def test_demo_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["demo", "--list", "--json"]) == 0
+    sections = json.loads(capsys.readouterr().out)
+    assert {"chat", "rerank"} <= {s["name"] for s in sections}
+    assert cli.main(["demo", "--json"]) == 2  # the walkthrough itself is not data
+    assert "--list only" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--offline", "models", "-n", "1"], ["models", "--offline", "-n", "1"]],
+)
+def test_offline_works_before_and_after_the_command(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-v1-test")
+    asked: list[bool] = []
+
+    def make_client(offline: bool = False) -> OpenRouter:
+        asked.append(offline)
+        return OpenRouter(base_url="emulator://")
+
+    monkeypatch.setattr(cli, "make_client", make_client)
+    assert cli.main(argv) == 0
+    assert asked == [True]
+    assert "--offline: using the in-process emulator" in capsys.readouterr().err
+
+
+def test_common_options_left_out_stay_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    args = cli.build_parser().parse_args(["models"])
+    assert args.offline is False and args.json is False
+    args = cli.build_parser().parse_args(["--json", "models", "--offline"])
+    assert args.offline is True and args.json is True
+
+
+@pytest.mark.parametrize("command", ["models", "chat", "key", "demo", "emulator"])
+def test_help_shows_examples(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:\n" in out and f"openrouter-kit {command}" in out.split("examples:")[1]
+    if command != "emulator":
+        assert "--json" in out and "--offline" in out
+
+
+def test_tables_fit_the_terminal_width(
+    cli_emulator: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    assert cli.main(["models", "--search", "claude"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 60 for line in lines[:-1])  # the summary line is prose, not table
+    rows = table_rows("\n".join(lines), "MODEL")
+    assert any(r[0].endswith("…") for r in rows)  # the widest column was cut
+    assert all(re.fullmatch(r"[\d.]+", r[2]) for r in rows)  # prices are never cut
+
+
+def test_piped_json_run_is_clean(tmp_path: Any) -> None:
+    """As a script runs it: stdout is one JSON document, stderr has notices but no progress."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "openrouter_kit", "--json", "chat", "What is 6 * 7?"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(done.stdout)["text"] == "42"
+    assert "\r" not in done.stderr and "\x1b[" not in done.stderr and "waiting" not in done.stderr
+    assert EMULATOR_NOTICE in done.stderr

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
+import time
 from decimal import Decimal
 
 import pytest
+from openrouter_kit import _console
 from openrouter_kit._console import (
     Console,
     format_context,
@@ -49,7 +52,7 @@ def test_render_table_checks_alignment_spec() -> None:
     assert render_table(("A", "B"), [["x", "y"]], indent=2) == ["  A  B", "  x  y"]
 
 
-def test_progress_off_a_terminal_writes_plain_lines() -> None:
+def test_progress_off_a_terminal_writes_only_how_long_it_took() -> None:
     err = io.StringIO()
     console = Console(io.StringIO(), err)
     with console.progress("embedding"):
@@ -57,17 +60,50 @@ def test_progress_off_a_terminal_writes_plain_lines() -> None:
     with console.progress("waiting", transient=True):
         pass
     lines = err.getvalue().splitlines()
-    assert lines[0] == "embedding ..."
-    assert lines[1].startswith("embedding: done in ")
-    assert len(lines) == 2  # transient progress leaves nothing in logs
+    assert len(lines) == 1 and lines[0].startswith("embedding: done in ")
+    assert "\r" not in err.getvalue()  # no spinner in logs; transient progress leaves nothing
 
 
-def test_progress_on_a_terminal_clears_its_line() -> None:
+def test_progress_on_a_terminal_spins_for_long_work_then_clears_its_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_console, "SPINNER_DELAY", 0.05)
+    err = Terminal()
+    console = Console(io.StringIO(), err)
+    with console.progress("waiting", transient=True):
+        time.sleep(0.3)
+    assert "waiting" in err.getvalue() and err.getvalue().endswith("\r\x1b[K")
+
+
+def test_quick_work_shows_no_progress_even_on_a_terminal() -> None:
     err = Terminal()
     console = Console(io.StringIO(), err)
     with console.progress("waiting", transient=True):
         pass
-    assert err.getvalue().endswith("\r\x1b[K")
+    assert err.getvalue() == ""
+
+
+def test_tables_are_cut_to_the_width_widest_column_first() -> None:
+    rows = [["openai/a-very-long-model-name-indeed", "0.15", "tools json reasoning vision"]]
+    lines = render_table(("MODEL", "IN $/M", "CAPS"), rows, align="lrl", width=40)
+    assert all(len(line) <= 40 for line in lines)
+    cells = lines[1].split()
+    assert cells[0].endswith("…") and cells[1] == "0.15"
+    assert render_table(("MODEL", "IN $/M", "CAPS"), rows, align="lrl")[1].startswith(rows[0][0])
+
+
+def test_console_width_comes_from_columns_or_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert Console(io.StringIO(), io.StringIO()).width is None  # a pipe: nothing is cut
+    assert Console(Terminal(), io.StringIO()).width is not None
+    monkeypatch.setenv("COLUMNS", "72")
+    assert Console(io.StringIO(), io.StringIO()).width == 72
+
+
+def test_json_output_is_one_document_on_stdout() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    Console(out, err).json({"cost": Decimal("0.1"), "n": [1, 2]})
+    assert json.loads(out.getvalue()) == {"cost": "0.1", "n": [1, 2]} and err.getvalue() == ""
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 from cli_support import booked_cost, generations, table_rows, usd
-from openrouter_kit import OpenRouter, cli, demo
-from openrouter_kit.emulator import Emulator
+from openrouter_kit import OpenRouter, cli
+from openrouter_kit_emulator import Emulator, demo
 
 FRAMEWORKS = "selector,langchain,llamaindex"
 """The selector, LangChain and LlamaIndex sections, tested in tests/selector and

@@ -1,10 +1,9 @@
 """`openrouter-kit emulator` over real sockets: the console script in a subprocess, and the
-stdlib HTTP/1.1 server (`openrouter_kit._serve`) on its own with raw requests."""
+served app (Starlette on uvicorn) with raw requests that test its limits."""
 
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import os
 import queue
@@ -16,13 +15,12 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from openrouter_kit import OpenRouter
-from openrouter_kit._serve import Server
-from openrouter_kit.emulator import EMULATOR_HEADER, create_app
+from openrouter_kit_emulator import EMULATOR_HEADER, create_app
+from openrouter_kit_emulator.server import EmulatorServer, Limits
 
 
 def free_port() -> int:
@@ -163,134 +161,98 @@ def test_a_taken_port_is_a_clear_error() -> None:
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
 
 
-# the stdlib server on its own --------------------------------------------------------
-async def exchange(port: int, raw: bytes, *, read_until_close: bool = True) -> bytes:
+# the served app's limits, on uvicorn -------------------------------------------------
+async def exchange(port: int, raw: bytes, *, timeout: float = 10) -> bytes:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(raw)
     await writer.drain()
     try:
-        if read_until_close:
-            return await asyncio.wait_for(reader.read(), 10)
-        return await asyncio.wait_for(reader.read(65536), 10)
+        return await asyncio.wait_for(reader.read(), timeout)
     finally:
         writer.close()
 
 
-async def echo_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    """Answers with what it received: method, path, query and body."""
-    if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            scope_type = message["type"]
-            await send({"type": scope_type + ".complete"})
-            if scope_type == "lifespan.shutdown":
-                return
-    message = await receive()
-    payload = {
-        "method": scope["method"],
-        "path": scope["path"],
-        "query": scope["query_string"].decode(),
-        "body": message["body"].decode(),
-        "http_version": scope["http_version"],
-    }
-    if scope["path"] == "/fail-before":
-        raise RuntimeError("before the response")
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [(b"content-type", b"application/json")],
-        }
-    )
-    if scope["path"] == "/fail-after":
-        await send({"type": "http.response.body", "body": b"partial", "more_body": True})
-        raise RuntimeError("after the response started")
-    await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
-
-
 @pytest.fixture
-async def echo_server() -> Any:
-    server = Server(echo_app, "127.0.0.1", 0, log=io.StringIO())
-    await server.start()
-    yield server
-    await server.close()
+def limited() -> Iterator[EmulatorServer]:
+    limits = Limits(max_body_bytes=64 * 1024, header_timeout=0.5, body_timeout=0.5)
+    with EmulatorServer(limits=limits) as server:
+        yield server
 
 
-def body_of(response: bytes) -> Any:
-    _head, _, body = response.partition(b"\r\n\r\n")
-    return json.loads(body)
+async def test_a_body_over_the_limit_is_refused_before_it_is_read(limited: EmulatorServer) -> None:
+    declared = await exchange(
+        limited.port,
+        b"POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 209715200\r\n\r\n",
+    )
+    assert declared.startswith(b"HTTP/1.1 413 ")
+    assert b'"code":413' in declared
 
-
-async def test_keep_alive_serves_requests_in_turn(echo_server: Server) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", echo_server.port)
-    for n in range(3):
-        writer.write(f"GET /ping%20{n}?a=b HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    # chunked, no length declared: refused once the count passes the limit, while still sending
+    reader, writer = await asyncio.open_connection("127.0.0.1", limited.port)
+    writer.write(
+        b"POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    piece = b"x" * 16384
+    sent = 0
+    # send just past the limit, then stop: the server has read all of it, so it answers and
+    # closes cleanly (bytes left unread in its buffer would turn the close into a TCP reset)
+    while sent <= limited.limits.max_body_bytes:
+        writer.write(b"4000\r\n" + piece + b"\r\n")
         await writer.drain()
-        head = await reader.readuntil(b"\r\n\r\n")
-        assert head.startswith(b"HTTP/1.1 200 OK\r\n")
-        length = int(
-            next(line for line in head.split(b"\r\n") if line.startswith(b"content-length")).split(
-                b":"
-            )[1]
-        )
-        payload = json.loads(await reader.readexactly(length))
-        assert payload["path"] == f"/ping {n}" and payload["query"] == "a=b"
+        sent += len(piece)
+    answer = await asyncio.wait_for(reader.read(), 10)
     writer.close()
+    assert answer.startswith(b"HTTP/1.1 413 ")
 
 
-async def test_request_bodies_content_length_chunked_and_expect_continue(
-    echo_server: Server,
+async def test_a_stalled_upload_or_head_gets_408_and_the_server_stays_responsive(
+    limited: EmulatorServer,
 ) -> None:
-    port = echo_server.port
-    got = await exchange(
-        port, b"POST /a HTTP/1.1\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
+    started = time.monotonic()
+    stalled_body = asyncio.create_task(
+        exchange(
+            limited.port,
+            b"POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{",
+        )
     )
-    assert body_of(got)["body"] == "hello"
-    got = await exchange(
-        port,
-        b"POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-        b"3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\n\r\n",
-    )
-    assert body_of(got)["body"] == "abcdefg"
-    got = await exchange(
-        port,
-        b"POST /c HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\nok",
-    )
-    assert got.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK")
-    assert body_of(got.split(b"\r\n\r\n", 1)[1])["body"] == "ok"
+    stalled_head = asyncio.create_task(exchange(limited.port, b"POST /api/v1/chat/comp"))
+    async with httpx.AsyncClient(base_url=limited.base_url) as http:
+        assert (await http.get("/models/count")).status_code == 200  # not held up by either
+    assert (await stalled_body).startswith(b"HTTP/1.1 408 ")
+    assert (await stalled_head).startswith(b"HTTP/1.1 408 ")
+    assert time.monotonic() - started < 5
 
 
-async def test_http_1_0_closes_after_the_response(echo_server: Server) -> None:
-    got = await exchange(echo_server.port, b"GET /old HTTP/1.0\r\n\r\n")
-    assert b"\r\nconnection: close\r\n" in got.lower()
-    assert body_of(got)["http_version"] == "1.0"
+async def test_concurrent_streams_are_served_at_once(limited: EmulatorServer) -> None:
+    limited.emulator.behaviours.set("openai/gpt-4o-mini", latency=0.3)
+    body = {
+        "model": "openai/gpt-4o-mini",
+        "messages": [{"role": "user", "content": "hi"}],
+        "stream": True,
+    }
+    async with httpx.AsyncClient(
+        base_url=limited.base_url, headers={"Authorization": "Bearer k"}
+    ) as http:
+
+        async def one() -> str:
+            async with http.stream("POST", "/chat/completions", json=body) as response:
+                return [line async for line in response.aiter_lines() if line][-1]
+
+        started = time.monotonic()
+        lasts = await asyncio.gather(*(one() for _ in range(40)))
+    assert lasts == ["data: [DONE]"] * 40
+    assert time.monotonic() - started < 40 * 0.3 / 4, "the 0.3 s waits overlapped"
 
 
-async def test_bad_requests_and_app_failures(echo_server: Server) -> None:
-    port = echo_server.port
-    assert (await exchange(port, b"NONSENSE\r\n\r\n")).startswith(b"HTTP/1.1 400 ")
-    got = await exchange(port, b"GET /fail-before HTTP/1.1\r\n\r\n")
-    assert got.startswith(b"HTTP/1.1 500 Internal Server Error")
-    # failing mid-response: the connection is cut, the chunked body never terminates
-    got = await exchange(port, b"GET /fail-after HTTP/1.1\r\n\r\n")
-    assert got.startswith(b"HTTP/1.1 200 OK") and b"partial" in got
-    assert not got.endswith(b"0\r\n\r\n")
-    assert isinstance(echo_server.log, io.StringIO)
-    log = echo_server.log.getvalue()
-    assert "error in ASGI app for GET /fail-before" in log and "RuntimeError: before" in log
-    assert "failed mid-response for GET /fail-after" in log
-
-
-async def test_emulator_app_streams_through_the_stdlib_server() -> None:
-    server = Server(create_app(), "127.0.0.1", 0)
-    await server.start()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}/api/v1") as http:
-            response = await http.get("/models", params={"output_modalities": "embeddings"})
-            assert response.status_code == 200
-            assert len(response.json()["data"]) == 4
-            missing = await http.get("/no/such/path")
-            assert missing.status_code == 404
-            assert missing.json()["error"]["code"] == 404
-    finally:
-        await server.close()
+async def test_the_app_answers_in_process_through_asgi_transport() -> None:
+    app = create_app()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://emulator/api/v1"
+    ) as http:
+        response = await http.get("/models", params={"output_modalities": "embeddings"})
+        assert response.status_code == 200
+        assert response.headers[EMULATOR_HEADER] == "1"
+        assert len(response.json()["data"]) == 4
+        missing = await http.get("/no/such/path")
+        assert missing.status_code == 404
+        assert missing.json()["error"]["code"] == 404

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 from cli_support import booked_cost, generations, table_rows, usd
-from openrouter_kit import cli, demo
-from openrouter_kit.emulator import Emulator
+from openrouter_kit import cli
+from openrouter_kit_emulator import Emulator, demo
 
 pytest.importorskip("langchain_openrouter_kit")
 pytest.importorskip("llama_index.llms.openrouter_kit")
@@ -44,8 +44,8 @@ def _by_model(records: list[dict[str, Any]], model: str) -> list[dict[str, Any]]
 def test_sections_are_registered_lazily_with_their_requirements() -> None:
     sections = {s.name: s for s in demo.ordered_sections()}
     langchain, llamaindex = sections["langchain"], sections["llamaindex"]
-    assert langchain.target == "openrouter_kit.demo.langchain_section:run"
-    assert llamaindex.target == "openrouter_kit.demo.llamaindex_section:run"
+    assert langchain.target == "openrouter_kit_emulator.demo.langchain_section:run"
+    assert llamaindex.target == "openrouter_kit_emulator.demo.llamaindex_section:run"
     assert langchain.requires == {"langchain_openrouter_kit": "langchain-openrouter-kit"}
     assert llamaindex.requires == {"llama_index.llms.openrouter_kit": "llama-index-openrouter-kit"}
     assert langchain.after == llamaindex.after == ("model",)

@@ -1,16 +1,12 @@
 """Fault-test plumbing: core clients on the emulator that count requests, and a served emulator.
 
 `CountingTransport` is the emulator's own httpx transport, counting what reached the
-emulator per path. `served(app)` runs an ASGI app on the project's stdlib HTTP server
-(openrouter_kit._serve.Server) in a background thread on 127.0.0.1, for faults that need a
-real socket.
+emulator per path. `served(app)` runs an ASGI app on uvicorn (the emulator's `EmulatorServer`)
+in a background thread on 127.0.0.1, for faults that need a real socket.
 """
 
 from __future__ import annotations
 
-import asyncio
-import io
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,8 +15,8 @@ from typing import Any
 import httpx
 from openrouter_kit import AsyncOpenRouter, OpenRouter
 from openrouter_kit._retry import RetryPolicy
-from openrouter_kit._serve import Server
-from openrouter_kit.emulator import Emulator, EmulatorTransport
+from openrouter_kit_emulator import Emulator, EmulatorTransport
+from openrouter_kit_emulator.server import EmulatorServer
 
 BASE_URL = "http://emulator.test/api/v1"
 KEY = "sk-or-v1-fault-tests"
@@ -94,32 +90,6 @@ def async_client(
 
 @contextmanager
 def served(app: Any) -> Iterator[str]:
-    """Serve an ASGI app on 127.0.0.1 (a free port) in a background thread; yields the base URL."""
-    loop = asyncio.new_event_loop()
-    server = Server(app, "127.0.0.1", 0, log=io.StringIO(), quiet_exceptions=(Exception,))
-    ready = threading.Event()
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(server.start())
-        except BaseException as exc:  # pragma: no cover - reported below
-            failure.append(exc)
-            ready.set()
-            return
-        ready.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, name="served-emulator", daemon=True)
-    thread.start()
-    ready.wait(10)
-    if failure:
-        raise failure[0]
-    try:
-        yield f"http://127.0.0.1:{server.port}/api/v1"
-    finally:
-        asyncio.run_coroutine_threadsafe(server.close(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
+    """Serve an ASGI app on uvicorn at 127.0.0.1 (a free port) in a background thread; yields the base URL."""
+    with EmulatorServer(app=app) as server:
+        yield server.base_url

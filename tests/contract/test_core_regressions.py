@@ -95,12 +95,15 @@ def test_a_body_that_is_not_an_event_stream_raises() -> None:
     assert b"502 Bad Gateway" in (info.value.body or b"")
 
 
-@pytest.mark.parametrize(
-    "body",
-    [b"", b"\n\n", b": OPENROUTER PROCESSING\n\n", b": OPENROUTER PROCESSING\n\ndata: [DONE]\n\n"],
-)
-def test_empty_and_keepalive_only_streams_stay_empty(body: bytes) -> None:
-    assert _stream_of(body, "text/event-stream") == []
+@pytest.mark.parametrize("body", [b"", b"\n\n", b": OPENROUTER PROCESSING\n\n"])
+def test_empty_and_keepalive_only_streams_are_cut_off(body: bytes) -> None:
+    # docs/core.md: a stream that ends without [DONE] was cut off; one without any event too.
+    with pytest.raises(errors.APIConnectionError, match="without a single event"):
+        _stream_of(body, "text/event-stream")
+
+
+def test_a_stream_of_only_done_is_complete_and_empty() -> None:
+    assert _stream_of(b": OPENROUTER PROCESSING\n\ndata: [DONE]\n\n", "text/event-stream") == []
 
 
 async def test_json_error_body_on_an_async_stream_is_raised() -> None:

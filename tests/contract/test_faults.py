@@ -4,7 +4,7 @@ Each row states what the user gets: the answer after retries within a time bound
 error (carrying the partial output when part of a stream had arrived). The emulator counts
 the requests it saw, which proves a stream that already delivered content is never silently
 replayed. Faults are set per request with the emulator's `x-emulator-fault` header
-(see openrouter_kit.emulator.faults); the client retries at most twice (max_retries=2) with
+(see openrouter_kit_emulator.faults); the client retries at most twice (max_retries=2) with
 its own policy, shortened backoff (fault_support.FAST_BACKOFF) and server Retry-After as sent.
 
 docs/reliability.md reproduces this table.
@@ -28,7 +28,7 @@ from fault_support import (
     sync_client,
 )
 from openrouter_kit import errors
-from openrouter_kit.emulator import Emulator, create_app
+from openrouter_kit_emulator import Emulator, create_app
 
 SHORT_READ = httpx.Timeout(5.0, read=0.25)  # read timeout 0.25 s; call budget 5 s
 

@@ -164,6 +164,38 @@ def test_unterminated_last_event_is_dispatched_at_the_end(tail: bytes) -> None:
     assert [e.data for e in events_] == [b"first", tail]
 
 
+def event_pieces(stream: list[dict[str, Any]], endings: list[bytes]) -> list[bytes]:
+    """Each event in its own piece, as OpenRouter sends them (the decoder's fast path)."""
+    return [serialise([event], endings) for event in stream]
+
+
+@FUZZ
+@given(
+    stream=st.lists(events(), min_size=1, max_size=6),
+    endings=st.lists(st.sampled_from(ENDINGS), min_size=1, max_size=3),
+    points=st.lists(st.integers(min_value=0, max_value=10_000), max_size=4),
+)
+def test_event_aligned_pieces_give_the_same_events(
+    stream: list[dict[str, Any]], endings: list[bytes], points: list[int]
+) -> None:
+    """Pieces that are whole events, some of them cut again: the fast path and the general
+    path interleave and must agree with the events that were written."""
+    pieces = []
+    for n, piece in enumerate(event_pieces(stream, endings)):
+        pieces.extend(cut(piece, points) if n % 2 else [piece])
+    got, comments = decode(pieces)
+    assert got == expected_events(stream)
+    assert comments == sum(e["comments"] for e in stream)
+
+
+@FUZZ
+@given(size=st.integers(1, 200_000), step=st.integers(1, 20_000))
+def test_a_long_line_in_small_pieces_is_one_event(size: int, step: int) -> None:
+    line = b"data: " + b"z" * size + b"\n\n"
+    got, _ = decode([line[i : i + step] for i in range(0, len(line), step)])
+    assert got == [(b"z" * size, None, None)]
+
+
 # -- through the client: a real recorded stream, cut anywhere ------------------------------
 
 RECORDED = [c for c in cases(CHAT_SSE) if b'"error"' not in c.interaction.body][:8]

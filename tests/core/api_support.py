@@ -112,7 +112,7 @@ def _recording_offline(request: pytest.FixtureRequest) -> bool:
 
 
 def _emulator_client(mode: str, emulator: Any) -> Any:
-    from openrouter_kit.emulator import EmulatorTransport
+    from openrouter_kit_emulator import EmulatorTransport
 
     transport = EmulatorTransport(emulator)
     if mode == "sync":

@@ -19,7 +19,7 @@ def test_import_loads_no_models_and_no_pydantic() -> None:
     assert "pydantic" not in loaded
     assert not {m for m in loaded if m.startswith("openrouter_kit.types.")}
     assert not {
-        m for m in loaded if m.startswith(("openrouter_kit.emulator", "openrouter_kit.selector"))
+        m for m in loaded if m.startswith(("openrouter_kit_emulator", "openrouter_kit.selector"))
     }
 
 

@@ -15,8 +15,8 @@ import pytest
 from emulator_accounts import BASE_URL
 from openrouter_kit import AsyncOpenRouter, Budget, BudgetExceededError, ModelSelector, OpenRouter
 from openrouter_kit.cost import BudgetPricingError
-from openrouter_kit.emulator import Emulator, EmulatorTransport, Fault
 from openrouter_kit.errors import BadRequestError, ResponseValidationError
+from openrouter_kit_emulator import Emulator, EmulatorTransport, Fault
 
 MESSAGES = [{"role": "user", "content": "Write a short poem about the sea."}]
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from openrouter_kit import AsyncOpenRouter, CostTracker, OpenRouter
 from openrouter_kit.cost import track_cost
-from openrouter_kit.emulator import Emulator, EmulatorTransport
+from openrouter_kit_emulator import Emulator, EmulatorTransport
 
 BASE_URL = "http://emulator.openrouter-kit.local/api/v1"
 MESSAGES = [{"role": "user", "content": "Count to five, please."}]

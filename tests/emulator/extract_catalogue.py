@@ -9,7 +9,7 @@ It reads the two real /models recordings in ``tests/recordings`` (or
 unchanged (real ids, string prices, context lengths, architecture,
 supported_parameters), and appends the embedding and rerank models, which the default
 /models listing never contains, from the facts quoted in real-traffic/README.md and
-QUOTED.md. Output: ``core/src/openrouter_kit/emulator/models.json``.
+QUOTED.md. Output: ``emulator/src/openrouter_kit_emulator/models.json``.
 ``tests/emulator/test_catalogue.py`` re-runs the extraction and checks the committed file.
 """
 
@@ -30,7 +30,7 @@ SOURCES = [
     ROOT
     / "posit-dev__chatlas/tests/_vcr/test_provider_openrouter/test_openrouter_list_models.yaml",
 ]
-OUT = Path(__file__).resolve().parents[2] / "core/src/openrouter_kit/emulator/models.json"
+OUT = Path(__file__).resolve().parents[2] / "emulator/src/openrouter_kit_emulator/models.json"
 
 CHAT_IDS = [
     "openai/gpt-4o-mini",

@@ -10,7 +10,7 @@ import re
 import httpx
 import pytest
 from emulator_support import BASE_URL
-from openrouter_kit.emulator import Emulator, EmulatorTransport
+from openrouter_kit_emulator import Emulator, EmulatorTransport
 
 CHAT = {
     "model": "openai/gpt-4o-mini",

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from emulator_support import cassette, response_text, sse_payloads, validate
-from openrouter_kit.emulator.answer import name_words, prompt_keys
+from openrouter_kit_emulator.answer import name_words, prompt_keys
 
 WEATHER = {
     "type": "function",

@@ -12,8 +12,8 @@ from decimal import Decimal
 import httpx
 import pytest
 from emulator_support import BASE_URL, sse_payloads, validate
-from openrouter_kit.emulator import Emulator, EmulatorRequest, EmulatorTransport
-from openrouter_kit.emulator.tokens import count_tokens
+from openrouter_kit_emulator import Emulator, EmulatorRequest, EmulatorTransport
+from openrouter_kit_emulator.tokens import count_tokens
 
 DOCS = (
     "The Eiffel Tower is 330 metres tall and stands in Paris. "

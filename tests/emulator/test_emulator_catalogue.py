@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from emulator_support import real_file
-from openrouter_kit.emulator.catalogue import Catalogue, default_catalogue
+from openrouter_kit_emulator.catalogue import Catalogue, default_catalogue
 
 HERE = Path(__file__).parent
 

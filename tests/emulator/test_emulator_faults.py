@@ -10,15 +10,15 @@ import httpx
 import pytest
 from emulator_support import BASE_URL, cassette, response_text, sse_payloads
 from openrouter_kit import OpenRouter, StreamError
-from openrouter_kit.emulator import (
+from openrouter_kit_emulator import (
     Emulator,
     EmulatorRequest,
     EmulatorTransport,
     Fault,
     parse_header,
 )
-from openrouter_kit.emulator.faults import HEADER
-from openrouter_kit.emulator.wire import ConnectionDropped
+from openrouter_kit_emulator.faults import HEADER
+from openrouter_kit_emulator.wire import ConnectionDropped
 
 CHAT = {
     "model": "openai/gpt-4o-mini",

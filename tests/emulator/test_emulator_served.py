@@ -11,7 +11,7 @@ import httpx
 import openai
 import pytest
 import uvicorn
-from openrouter_kit.emulator import Emulator, create_app
+from openrouter_kit_emulator import Emulator, create_app
 
 
 @pytest.fixture(scope="module")

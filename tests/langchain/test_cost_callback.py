@@ -15,8 +15,8 @@ from langchain_openrouter_kit import ChatOpenRouter
 from langchain_openrouter_kit.callbacks import get_openrouter_callback
 from langchain_openrouter_kit.selection import AutoChatOpenRouter, chat_model_from_selection
 from openrouter_kit import AsyncOpenRouter, Budget, BudgetExceededError, ModelSelector, OpenRouter
-from openrouter_kit.emulator import Emulator, EmulatorTransport
 from openrouter_kit.errors import PermissionDeniedError
+from openrouter_kit_emulator import Emulator, EmulatorTransport
 from pydantic import BaseModel
 
 BASE_URL = "http://emulator.openrouter-kit.local/api/v1"

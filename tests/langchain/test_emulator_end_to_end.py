@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
 from langchain_openrouter_kit import ChatOpenRouter, OpenRouterEmbeddings, OpenRouterRerank
 from openrouter_kit import AsyncOpenRouter, OpenRouter
-from openrouter_kit.emulator import Emulator, EmulatorTransport
+from openrouter_kit_emulator import Emulator, EmulatorTransport
 
 
 class RecordingEmulator:

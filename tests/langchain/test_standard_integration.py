@@ -1,6 +1,6 @@
 """langchain-tests standard integration suites, run offline against the emulator.
 
-``base_url="emulator://"`` routes every request through ``openrouter_kit.emulator`` in
+``base_url="emulator://"`` routes every request through ``openrouter_kit_emulator`` in
 process: the real core client, the real SSE framing and usage chunks, no network. With
 ``OPENROUTER_LIVE=1`` and ``OPENROUTER_API_KEY`` set the same suites run against the real
 API instead (nothing in CI does that).
@@ -38,7 +38,7 @@ def _emulator_clients() -> dict[str, Any]:
     VCR-gated ``test_stream_time`` (vcrpy hooks httpx's stock transports only).
     """
     from openrouter_kit import AsyncOpenRouter, OpenRouter
-    from openrouter_kit.emulator import Emulator, EmulatorTransport
+    from openrouter_kit_emulator import Emulator, EmulatorTransport
 
     emulator = EmulatorTransport(Emulator())
     sync_transport = httpx.MockTransport(emulator.handle_request)
@@ -55,7 +55,7 @@ def _emulator_clients() -> dict[str, Any]:
 
 if not LIVE:
     pytest.importorskip(
-        "openrouter_kit.emulator",
+        "openrouter_kit_emulator",
         reason="the offline emulator is not installed and no live run was asked for "
         "(set OPENROUTER_LIVE=1 and OPENROUTER_API_KEY to run against the real API)",
     )

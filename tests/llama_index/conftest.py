@@ -45,7 +45,7 @@ def cassette_http_client(request: pytest.FixtureRequest) -> Iterator[httpx.Clien
     not custom ones such as EmulatorTransport, so the emulator is wrapped to be recorded.
     """
     if _recording_from_emulator(request):
-        from openrouter_kit.emulator import EmulatorTransport
+        from openrouter_kit_emulator import EmulatorTransport
 
         emulator = EmulatorTransport()
         client = httpx.Client(transport=httpx.MockTransport(emulator.handle_request))
@@ -59,7 +59,7 @@ def cassette_http_client(request: pytest.FixtureRequest) -> Iterator[httpx.Clien
 def cassette_async_http_client(request: pytest.FixtureRequest) -> httpx.AsyncClient:
     """The async twin of cassette_http_client."""
     if _recording_from_emulator(request):
-        from openrouter_kit.emulator import EmulatorTransport
+        from openrouter_kit_emulator import EmulatorTransport
 
         emulator = EmulatorTransport()
 

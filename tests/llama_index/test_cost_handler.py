@@ -17,8 +17,8 @@ from llama_index.llms.openrouter_kit import OpenRouter as LlamaOpenRouter
 from llama_index.llms.openrouter_kit.cost import track_openrouter_cost
 from llama_index.llms.openrouter_kit.selection import AutoOpenRouter, llm_from_selection
 from openrouter_kit import Budget, BudgetExceededError, ModelSelector, OpenRouter
-from openrouter_kit.emulator import Emulator
 from openrouter_kit.errors import PermissionDeniedError
+from openrouter_kit_emulator import Emulator
 from pydantic import BaseModel
 
 BASE_URL = "http://emulator.openrouter-kit.local/api/v1"

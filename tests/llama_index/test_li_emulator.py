@@ -21,7 +21,7 @@ from llama_index.core.query_engine import RetrieverQueryEngine
 from llama_index.embeddings.openrouter_kit import OpenRouterEmbedding
 from llama_index.llms.openrouter_kit import OpenRouter
 from llama_index.postprocessor.openrouter_kit_rerank import OpenRouterRerank
-from openrouter_kit.emulator import EmulatorTransport
+from openrouter_kit_emulator import EmulatorTransport
 
 EMULATOR = "emulator://"
 

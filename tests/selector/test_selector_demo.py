@@ -7,9 +7,9 @@ import io
 
 from openrouter_kit import OpenRouter
 from openrouter_kit._console import Console
-from openrouter_kit.demo import SECTIONS, DemoContext, register_section, run_demo
+from openrouter_kit_emulator.demo import SECTIONS, DemoContext, register_section, run_demo
 
-TARGET = "openrouter_kit.demo.selector:choose_under_guardrails"
+TARGET = "openrouter_kit_emulator.demo.selector:choose_under_guardrails"
 
 
 def test_selector_section_runs_offline_and_cleans_up() -> None:

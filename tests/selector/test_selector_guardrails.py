@@ -15,8 +15,8 @@ from openrouter_kit import (
     OpenRouter,
     Requirements,
 )
-from openrouter_kit.emulator import Emulator
 from openrouter_kit.errors import NotFoundError, PermissionDeniedError
+from openrouter_kit_emulator import Emulator
 
 MESSAGES = [{"role": "user", "content": "Say hello in five words."}]
 ALLOWED = ["openai/gpt-4o-mini", "anthropic/claude-sonnet-4.5", "meta-llama/llama-3.3-70b-instruct"]

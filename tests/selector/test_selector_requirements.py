@@ -16,8 +16,8 @@ from openrouter_kit import (
     OpenRouter,
     Requirements,
 )
-from openrouter_kit.emulator import Emulator
 from openrouter_kit.selector import AccountView, CatalogueSnapshot, Guardrail, evaluate
+from openrouter_kit_emulator import Emulator
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 

@@ -1,23 +1,27 @@
-"""Terminal output for the `openrouter-kit` command and its demo, in the standard library only.
+"""Terminal output for the `openrouter-kit` command and its demo, with the standard library.
 
 Results go to stdout, everything about the run (mode notices, progress, usage) to stderr,
 so `openrouter-kit chat "..." > answer.txt` keeps only the answer. Colors are used only
 when the stream is a terminal and NO_COLOR is unset (https://no-color.org), so pipes, files
-and CI logs get plain text. The core keeps its runtime dependencies to httpx and pydantic,
-which is why there is no rich or click here.
+and CI logs get plain text. Money and counts are formatted by `_display`, the one place that
+also formats reprs and notebook tables. The core keeps its runtime dependencies to httpx and
+pydantic, which is why there is no rich or click here.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
-from typing import TextIO
+from typing import Any, TextIO
+
+from ._display import format_context, format_price, format_usd
 
 __all__ = ["Console", "format_context", "format_price", "format_usd"]
 
@@ -33,6 +37,8 @@ _CODES = {
     "cyan": "36",
 }
 _SPINNER = "|/-\\"
+SPINNER_DELAY = 0.3
+"""Seconds of work before a spinner appears: quick calls do not flicker."""
 
 
 def _wants_color(stream: TextIO) -> bool:
@@ -50,38 +56,6 @@ def visible_len(text: str) -> int:
     return len(_ANSI.sub("", text))
 
 
-def format_price(per_million: Decimal | None) -> str:
-    """A per-million-token price as people quote it: '0.15', '10.00', '0.049', 'free', '-'."""
-    if per_million is None:
-        return "-"
-    if per_million < 0:  # OpenRouter uses -1 for "varies" (routers such as openrouter/auto)
-        return "varies"
-    if per_million == 0:
-        return "free"
-    text = format(per_million.normalize(), "f")
-    whole, _, decimals = text.partition(".")
-    return f"{whole}.{decimals.ljust(2, '0')}"
-
-
-def format_usd(amount: Decimal | float | None) -> str:
-    """A dollar amount exactly as reported, without float noise: '$0.00000108', '$0', '$12.50'."""
-    if amount is None:
-        return "-"
-    value = amount if isinstance(amount, Decimal) else Decimal(repr(amount))
-    if value == 0:
-        return "$0"
-    text = format(value.normalize(), "f")
-    whole, _, decimals = text.partition(".")
-    if value >= Decimal("0.01"):
-        decimals = decimals.ljust(2, "0")
-    return f"${whole}.{decimals}" if decimals else f"${whole}"
-
-
-def format_context(tokens: int | None) -> str:
-    """A context length with thousands separators ('131,072'), '-' when unknown."""
-    return "-" if tokens is None else f"{tokens:,}"
-
-
 class Console:
     """Where and how the command writes: plain or colored text, tables, and progress lines."""
 
@@ -94,6 +68,7 @@ class Console:
         self.color = _wants_color(self.out) if color is None else color
         self.err_color = _wants_color(self.err) if color is None else color
         self.err_is_tty = _wants_tty(self.err)
+        self.width = _width(self.out)
 
     # styling -------------------------------------------------------------------------
     def style(self, text: str, *styles: str, err: bool = False) -> str:
@@ -108,6 +83,10 @@ class Console:
         """A line of results on stdout."""
         self.out.write(text + end)
         self.out.flush()
+
+    def json(self, value: Any) -> None:
+        """A result as one JSON document on stdout (dates and Decimals as text)."""
+        self.print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
     def write(self, text: str) -> None:
         """Streamed text on stdout, shown at once (no newline added)."""
@@ -142,8 +121,14 @@ class Console:
         align: str | None = None,
         indent: int = 0,
     ) -> None:
-        """Rows as aligned columns on stdout. `align` has one 'l' or 'r' per column (default all 'l')."""
-        for line in render_table(headers, rows, align=align, indent=indent, style=self.style):
+        """Rows as aligned columns on stdout. `align` has one 'l' or 'r' per column (default all 'l').
+
+        On a terminal (or with COLUMNS set) the widest columns are cut to fit its width.
+        """
+        lines = render_table(
+            headers, rows, align=align, indent=indent, style=self.style, width=self.width
+        )
+        for line in lines:
             self.print(line)
 
     # progress --------------------------------------------------------------------------
@@ -151,15 +136,14 @@ class Console:
     def progress(self, label: str, *, transient: bool = False) -> Iterator[None]:
         """Say on stderr that `label` is under way, and how long it took.
 
-        On a terminal a spinner with the elapsed time turns until the block ends, then the
-        line is replaced by the result. Elsewhere one line is written before and one after
-        (nothing at all when `transient`, for waits whose result shows by itself).
+        On a terminal a spinner with the elapsed time turns once the block has taken longer
+        than `SPINNER_DELAY` (quick work shows nothing), then the line is replaced by the
+        result. Elsewhere nothing shows while the work runs: pipes and logs get no progress,
+        only the line saying how long it took (none when `transient`, for waits whose result
+        shows by itself).
         """
         start = time.perf_counter()
         if not self.err_is_tty:
-            if not transient:
-                self.err.write(f"{label} ...\n")
-                self.err.flush()
             yield
             if not transient:
                 self.err.write(f"{label}: done in {time.perf_counter() - start:.2f} s\n")
@@ -168,8 +152,13 @@ class Console:
         stop = threading.Event()
         lock = threading.Lock()
 
+        drawn = threading.Event()
+
         def spin() -> None:
             frame = 0
+            if stop.wait(SPINNER_DELAY):
+                return
+            drawn.set()
             while not stop.wait(0.1):
                 elapsed = time.perf_counter() - start
                 with lock:
@@ -185,7 +174,8 @@ class Console:
             stop.set()
             thread.join()
             with lock:
-                self.err.write("\r\x1b[K")
+                if drawn.is_set():
+                    self.err.write("\r\x1b[K")
                 if not transient:
                     done = f"{label}: done in {time.perf_counter() - start:.2f} s"
                     self.err.write(self.style(done, "dim", err=True) + "\n")
@@ -200,6 +190,37 @@ def _wants_tty(stream: TextIO) -> bool:
         return False
 
 
+def _width(stream: TextIO) -> int | None:
+    """The columns a table may use: COLUMNS when set, the terminal's width, or no limit (pipes)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if _wants_tty(stream):
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def fit_widths(widths: Sequence[int], room: int, floors: Sequence[int]) -> list[int]:
+    """Column widths that fit in `room` characters, cutting the widest column first (never below its floor)."""
+    fitted = list(widths)
+    excess = sum(fitted) + 2 * (len(fitted) - 1) - room
+    while excess > 0:
+        widest = max(range(len(fitted)), key=lambda i: (fitted[i] > floors[i], fitted[i]))
+        if fitted[widest] <= floors[widest]:
+            break  # every column is as narrow as it may get
+        fitted[widest] -= 1
+        excess -= 1
+    return fitted
+
+
+def clip(text: str, width: int) -> str:
+    """`text` cut to `width` visible characters, ending in '…' when cut (colors dropped then)."""
+    if visible_len(text) <= width:
+        return text
+    plain = _ANSI.sub("", text)
+    return plain[: max(width - 1, 0)] + "…"
+
+
 def render_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -207,8 +228,12 @@ def render_table(
     align: str | None = None,
     indent: int = 0,
     style: Callable[..., str] | None = None,
+    width: int | None = None,
 ) -> list[str]:
-    """The lines of an aligned table; widths count visible characters, so colored cells line up."""
+    """The lines of an aligned table; widths count visible characters, so colored cells line up.
+
+    With `width`, the widest columns are cut (cells end in '…') until every line fits.
+    """
     columns = len(headers)
     align = align or "l" * columns
     if len(align) != columns:
@@ -217,10 +242,14 @@ def render_table(
     for row in rows:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], visible_len(cell))
+    if width is not None:
+        floors = [min(w, max(visible_len(h), 6)) for w, h in zip(widths, headers, strict=True)]
+        widths = fit_widths(widths, width - indent, floors)
 
     def line(cells: Sequence[str]) -> str:
         parts = []
         for i, cell in enumerate(cells):
+            cell = clip(cell, widths[i])
             pad = " " * (widths[i] - visible_len(cell))
             last = i == columns - 1
             parts.append(pad + cell if align[i] == "r" else cell + ("" if last else pad))

@@ -24,6 +24,14 @@ class Hook(Protocol):
         self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any]
     ) -> None: ...
 
+    def after_incomplete_stream(
+        self, endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any], outcome: str
+    ) -> None:
+        """A stream ended before its end. `outcome` is "cut" (read, then cut off: no [DONE],
+        a dropped connection, an error event, or closed early by the caller; the call may have
+        been billed) or "unread" (closed or dropped before anything was read). A hook without
+        this method gets `after_stream` instead."""
+
     def on_error(
         self, endpoint: str, body: Mapping[str, Any] | None, error: BaseException
     ) -> None: ...
@@ -46,9 +54,19 @@ def run_after(
 
 
 def run_after_stream(
-    hooks: Sequence[Any], endpoint: str, body: Mapping[str, Any] | None, events: Sequence[Any]
+    hooks: Sequence[Any],
+    endpoint: str,
+    body: Mapping[str, Any] | None,
+    events: Sequence[Any],
+    outcome: str = "complete",
 ) -> None:
+    """A stream ended: `outcome` is "complete", "cut" or "unread" (see Hook)."""
     for hook in hooks:
+        if outcome != "complete":
+            incomplete = getattr(hook, "after_incomplete_stream", None)
+            if incomplete is not None:
+                incomplete(endpoint, body, events, outcome)
+                continue
         method = getattr(hook, "after_stream", None)
         if method is not None:
             method(endpoint, body, events)

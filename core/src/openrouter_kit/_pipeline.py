@@ -50,7 +50,7 @@ NOT_GIVEN = NotGiven()
 
 
 def redact(text: str) -> str:
-    """Hide anything that looks like an OpenRouter key."""
+    """Hide the clients' own keys (whatever their form) and anything like an OpenRouter key."""
     return _redact(text)
 
 
@@ -107,6 +107,10 @@ def encode_body(body: Mapping[str, Any]) -> bytes:
     """JSON bytes of the body; a value JSON cannot carry raises naming its field."""
     try:
         return _json.dumps(body, default=_model_to_json)
+    except _json.NonFiniteNumberError as exc:
+        raise InvalidRequestError(
+            exc.path, "NaN and Infinity cannot be sent (JSON has no such numbers)"
+        ) from None
     except (TypeError, ValueError, UnicodeError):
         for key, value in body.items():
             try:
@@ -118,13 +122,26 @@ def encode_body(body: Mapping[str, Any]) -> bytes:
         raise
 
 
+_DOT_SEGMENTS = frozenset({".", ".."})
+
+
 def build_path(endpoint: Endpoint, path_params: Mapping[str, str] | None) -> str:
+    """The endpoint's path with each parameter as exactly one percent-encoded segment.
+
+    Every character outside the unreserved set is encoded (a `/` in an id stays inside its
+    segment), and empty, `.` and `..` ids are refused: URL normalisation would turn them into
+    another path (`keys.get("..")` would reach `GET /api/v1`).
+    """
     if not path_params:
         return endpoint.path
     values = {}
     for key, value in path_params.items():
         if not isinstance(value, str) or not value:
             raise InvalidRequestError(key, f"expected a non-empty string, got {value!r}")
+        if value in _DOT_SEGMENTS:
+            raise InvalidRequestError(
+                key, f"{value!r} is not an id: as a path segment it would change the URL's path"
+            )
         values[key] = quote(value, safe="")
     return endpoint.path.format(**values)
 
@@ -305,7 +322,8 @@ def event_parser(endpoint: Endpoint) -> Any:
     """The function that turns one SSE of this endpoint into its typed event."""
     event_type = endpoint.stream_model
     assert event_type is not None, f"{endpoint.name} does not stream"
-    validate = endpoint.parse_sse or event_type.model_validate_json
+    # the validator itself: model_validate_json's wrapper costs ~10% of a chunk's parse
+    validate = endpoint.parse_sse or event_type.__pydantic_validator__.validate_json
 
     def parse(sse: ServerSentEvent) -> Any:
         if not sse.data:

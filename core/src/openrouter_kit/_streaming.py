@@ -53,12 +53,16 @@ class ServerSentEvent:
 
 
 class SSEDecoder:
-    """Turns arbitrary byte chunks into ServerSentEvents; feed() then flush() at the end."""
+    """Turns arbitrary byte chunks into ServerSentEvents; feed() then flush() at the end.
 
-    __slots__ = ("_buffer", "_comments", "_data", "_event", "_id", "_retry", "_skip_lf")
+    Linear in the input however it is split: a piece without a line end is only kept (no
+    copy), and the pieces of a line are joined once, when its end arrives.
+    """
+
+    __slots__ = ("_comments", "_data", "_event", "_id", "_pending", "_retry", "_skip_lf")
 
     def __init__(self) -> None:
-        self._buffer = b""
+        self._pending: list[bytes] = []  # pieces of a line whose end has not arrived yet
         self._data: list[bytes] = []
         self._event: str | None = None
         self._id: str | None = None
@@ -72,33 +76,54 @@ class SSEDecoder:
         return self._comments
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
-        if not chunk:
-            return []
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":
                 chunk = chunk[1:]
-        buffer = self._buffer + chunk if self._buffer else chunk
-        lines = buffer.splitlines()
-        last = buffer[-1:]
+        pending = self._pending
+        if (
+            chunk[-2:] == b"\n\n"
+            and chunk[:5] == b"data:"
+            and not pending
+            and chunk.find(b"\n", 5, -2) < 0
+            and b"\r" not in chunk
+            and not self._data
+            and self._event is None
+        ):
+            # The shape OpenRouter sends, one event per network chunk: `data: {...}\n\n`.
+            value = chunk[6:-2] if chunk[5:6] == b" " else chunk[5:-2]
+            event = ServerSentEvent(value, None, self._id, self._retry)
+            self._retry = None
+            return [event]
+        if not chunk:
+            return []
+        if b"\n" not in chunk and b"\r" not in chunk:
+            pending.append(chunk)
+            return []
+        if pending:
+            pending.append(chunk)
+            chunk = b"".join(pending)
+            pending.clear()
+        lines = chunk.splitlines()
+        last = chunk[-1:]
         if last == b"\n" or last == b"\r":
-            self._buffer = b""
             # A lone CR at the end may be the first half of a CRLF split across chunks.
             self._skip_lf = last == b"\r"
         else:
-            self._buffer = lines.pop() if lines else buffer
+            pending.append(lines.pop())
         events: list[ServerSentEvent] = []
         for line in lines:
-            event = self._line(line)
-            if event is not None:
-                events.append(event)
+            dispatched = self._line(line)
+            if dispatched is not None:
+                events.append(dispatched)
         return events
 
     def flush(self) -> list[ServerSentEvent]:
         """End of stream: process a final unterminated line and dispatch a pending event."""
         events: list[ServerSentEvent] = []
-        if self._buffer:
-            line, self._buffer = self._buffer, b""
+        if self._pending:
+            line = b"".join(self._pending)
+            self._pending.clear()
             event = self._line(line)
             if event is not None:
                 events.append(event)
@@ -138,6 +163,11 @@ EventParser = Callable[[ServerSentEvent], "T | None"]
 """Turns one SSE into an item, or None to skip it; the `[DONE]` sentinel raises StreamDone."""
 
 
+def _wire_json(sse: ServerSentEvent) -> Any:
+    data = sse.data
+    return _json.loads(data) if data else None
+
+
 class StreamDone(Exception):
     """Raised by an event parser at the end-of-stream sentinel (`[DONE]`)."""
 
@@ -150,7 +180,7 @@ class _StreamBase(Generic[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None,
-        on_finish: Callable[[list[Any]], None] | None = None,
+        on_finish: Callable[[list[Any], str], None] | None = None,
         *,
         ends_with_done: bool = False,
     ) -> None:
@@ -158,12 +188,18 @@ class _StreamBase(Generic[T]):
         self._on_finish = on_finish
         self._ends_with_done = ends_with_done
         self._parse = parse
+        self._emit = parse  # what iteration yields: the typed item, or see wire_dicts()
         self._partial = partial
         self._decoder = SSEDecoder()
+        # What arrived, for the partial record and the finish callback: the parsed items when a
+        # callback will need them, else only their data bytes (parsed again if an error needs a
+        # partial record), so a long stream does not keep thousands of models alive.
+        self._keep_items = on_finish is not None
         self._seen: list[Any] = []
         self._events = 0
         self._head = bytearray()  # the first bytes, kept until an event arrives
         self.closed = False
+        self._outcome = "unread"  # then "cut" once read, "complete" at its end (cost hooks)
 
     @property
     def generation_id(self) -> str | None:
@@ -175,7 +211,32 @@ class _StreamBase(Generic[T]):
         """What has been received so far, in the shape a StreamError carries."""
         if self._partial is None:
             return PartialOutput(chunks=len(self._seen))
-        return self._partial(self._seen)
+        return self._partial(self._items())
+
+    def wire_dicts(self) -> Self:
+        """Yield each event as its parsed wire JSON (a dict), not a model; call before iterating.
+
+        For adapters that build their own objects from the wire: nothing is validated per
+        chunk. Hooks and the partial record of an error still get typed items, parsed from
+        the kept events when they are needed.
+        """
+        self._emit = _wire_json
+        self._keep_items = False
+        return self
+
+    def _items(self) -> list[Any]:
+        """The typed items received so far."""
+        if self._keep_items:
+            return self._seen
+        items = []
+        for data in self._seen:
+            try:
+                item = self._parse(ServerSentEvent(data))
+            except Exception:  # yielded as a dict, but not a valid typed item: nothing to add
+                continue
+            if item is not None:
+                items.append(item)
+        return items
 
     def _handle(self, sse: ServerSentEvent) -> T | None:
         self._events += 1
@@ -185,7 +246,7 @@ class _StreamBase(Generic[T]):
         if b'"error"' in data:
             self._raise_if_error(data)
         try:
-            item = self._parse(sse)
+            item = self._emit(sse)
         except StreamDone:
             raise
         except Exception as exc:
@@ -196,7 +257,7 @@ class _StreamBase(Generic[T]):
             error.partial = self.partial_output()  # type: ignore[attr-defined]
             raise error from None
         if item is not None:
-            self._seen.append(item)
+            self._seen.append(item if self._keep_items else data)
         return item
 
     def _raise_if_error(self, data: bytes) -> None:
@@ -224,7 +285,7 @@ class _StreamBase(Generic[T]):
             # Keep whatever else arrived in the error chunk (content, usage) in the partial record.
             item = self._parse(ServerSentEvent(data))
             if item is not None:
-                self._seen.append(item)
+                self._seen.append(item if self._keep_items else data)
         except Exception:
             pass
         code = error.get("code")
@@ -246,14 +307,15 @@ class _StreamBase(Generic[T]):
             self._head += chunk
 
     def _no_events(self) -> None:
-        """The body ended without a single event: say why, unless it was empty or keep-alives.
+        """The body ended without a single event: that is never a complete answer.
 
-        A JSON error object sent with HTTP 200 where a stream was asked for (or any other
-        non-SSE body) must not pass for an empty stream.
+        An empty body or one with only keep-alive comments was cut off (the incomplete-stream
+        error); a JSON error object sent with HTTP 200 where a stream was asked for (or any
+        other non-SSE body) raises as what it is.
         """
         body = bytes(self._head).strip()
         if not body or self._decoder.comments:
-            return
+            raise self._cut_off()
         self._raise_if_error(body)
         raise ResponseValidationError(
             f"Expected a stream of server-sent events, got: {body[:200]!r}",
@@ -264,8 +326,12 @@ class _StreamBase(Generic[T]):
     def _cut_off(self) -> APIConnectionError:
         """The body ended cleanly but before `[DONE]`: the answer was cut off, not complete."""
         partial = self.partial_output()
+        if self._events:
+            message = f"Stream ended after {partial.chunks} events without [DONE]"
+        else:
+            message = "Stream ended without a single event"
         error = APIConnectionError(
-            f"Stream ended after {partial.chunks} events without [DONE]: the response was cut off",
+            f"{message}: the response was cut off",
             request=self.response.request,
         )
         error.partial = partial  # type: ignore[attr-defined]
@@ -275,7 +341,11 @@ class _StreamBase(Generic[T]):
         """Hand what was received to the finish callback, once (cost tracking uses it)."""
         callback, self._on_finish = self._on_finish, None
         if callback is not None:
-            callback(self._seen)
+            callback(self._items(), self._outcome)
+
+    def __del__(self) -> None:
+        if getattr(self, "_on_finish", None) is not None:
+            self._finish()  # dropped without being read or closed: release what it holds
 
     def _transport_error(self, exc: Exception) -> Exception:
         partial = self.partial_output()
@@ -296,22 +366,27 @@ class Stream(_StreamBase[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
-        on_finish: Callable[[list[Any]], None] | None = None,
+        on_finish: Callable[[list[Any], str], None] | None = None,
         *,
         ends_with_done: bool = False,
     ) -> None:
         super().__init__(response, parse, partial, on_finish, ends_with_done=ends_with_done)
-        self._iterator = self._iter()
+        # made on first use: an unread stream holds no reference cycle, so dropping it frees
+        # it (and releases what hooks reserved for it) at once
+        self._iterator: Generator[T, None, None] | None = None
 
     def __iter__(self) -> Iterator[T]:
+        if self._iterator is None:
+            self._iterator = self._iter()
         return self._iterator
 
     def __next__(self) -> T:
-        return next(self._iterator)
+        return next(self.__iter__())
 
     def _iter(self) -> Generator[T, None, None]:
         decoder = self._decoder
         handle = self._handle
+        self._outcome = "cut"
         try:
             try:
                 for chunk in self.response.iter_bytes():
@@ -329,8 +404,10 @@ class Stream(_StreamBase[T]):
                     self._no_events()
                 elif self._ends_with_done:
                     raise self._cut_off()
+                else:
+                    self._outcome = "complete"
             except StreamDone:
-                pass
+                self._outcome = "complete"
             except httpx.TransportError as exc:
                 raise self._transport_error(exc) from exc
         finally:
@@ -352,7 +429,8 @@ class Stream(_StreamBase[T]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._iterator.close()
+        if self._iterator is not None:
+            self._iterator.close()
         self.close()
 
 
@@ -364,22 +442,25 @@ class AsyncStream(_StreamBase[T]):
         response: httpx.Response,
         parse: Callable[[ServerSentEvent], T | None],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
-        on_finish: Callable[[list[Any]], None] | None = None,
+        on_finish: Callable[[list[Any], str], None] | None = None,
         *,
         ends_with_done: bool = False,
     ) -> None:
         super().__init__(response, parse, partial, on_finish, ends_with_done=ends_with_done)
-        self._iterator = self._iter()
+        self._iterator: AsyncGenerator[T, None] | None = None  # made on first use (see Stream)
 
     def __aiter__(self) -> AsyncIterator[T]:
+        if self._iterator is None:
+            self._iterator = self._iter()
         return self._iterator
 
     async def __anext__(self) -> T:
-        return await self._iterator.__anext__()
+        return await self.__aiter__().__anext__()
 
     async def _iter(self) -> AsyncGenerator[T, None]:
         decoder = self._decoder
         handle = self._handle
+        self._outcome = "cut"
         try:
             try:
                 async for chunk in self.response.aiter_bytes():
@@ -397,8 +478,10 @@ class AsyncStream(_StreamBase[T]):
                     self._no_events()
                 elif self._ends_with_done:
                     raise self._cut_off()
+                else:
+                    self._outcome = "complete"
             except StreamDone:
-                pass
+                self._outcome = "complete"
             except httpx.TransportError as exc:
                 raise self._transport_error(exc) from exc
         finally:
@@ -420,5 +503,6 @@ class AsyncStream(_StreamBase[T]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._iterator.aclose()
+        if self._iterator is not None:
+            await self._iterator.aclose()
         await self.close()

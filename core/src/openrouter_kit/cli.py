@@ -2,15 +2,18 @@
 
     openrouter-kit emulator --host 127.0.0.1 --port 8080
     openrouter-kit models --supports tools --sort price
+    openrouter-kit models --json | jq '.[].id'
     openrouter-kit chat "Why is the sky blue?" --model openai/gpt-4o-mini
-    openrouter-kit key
-    openrouter-kit demo
+    openrouter-kit key --json
+    openrouter-kit --offline demo
 
 Without OPENROUTER_API_KEY (or with --offline) every command runs against the in-process
 emulator and says so on stderr, so the whole tool works offline and costs nothing; with the
-key it calls the real API. Results go to stdout, notices/progress/usage to stderr. Only the
-standard library is used for the interface (argparse, plain aligned tables, ANSI colors on
-terminals when NO_COLOR is unset), keeping the core's runtime dependencies httpx + pydantic.
+key it calls the real API. Results go to stdout, notices/progress/usage to stderr; `--json`
+turns a command's result into one JSON document on stdout. The common options (`--offline`,
+`--json`) work before or after the command's name. Only the standard library is used for the
+interface (argparse, aligned tables fitted to the terminal's width, ANSI colors on terminals
+when NO_COLOR is unset), keeping the core's runtime dependencies httpx + pydantic.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ SORTS = ("name", "price", "context")
 
 
 # the client ------------------------------------------------------------------------------
+def _json(args: argparse.Namespace) -> bool:
+    """Whether `--json` was given (before or after the command's name)."""
+    return bool(getattr(args, "json", False))
+
+
 def make_client(offline: bool = False) -> OpenRouter:
     """The client every command uses: the real API when OPENROUTER_API_KEY is set, else the emulator.
 
@@ -183,11 +191,14 @@ def cmd_models(args: argparse.Namespace, console: Console) -> int:
     shown = sort_models(matched, args.sort)
     if args.limit is not None:
         shown = shown[: args.limit]
+    summary = f"{len(shown)} of {len(listing.data)} models shown"
+    if _json(args):
+        console.json([model.to_dict() for model in shown])
+        console.info(f"{summary}; prices in USD per token (the API's own units)")
+        return 0
     if shown:
         console.table(MODEL_HEADERS, model_rows(shown, console), align=MODEL_ALIGN)
-    console.print(
-        f"{len(shown)} of {len(listing.data)} models shown; prices in USD per million tokens"
-    )
+    console.print(f"{summary}; prices in USD per million tokens")
     return 0
 
 
@@ -211,9 +222,18 @@ def cmd_chat(args: argparse.Namespace, console: Console) -> int:
         params["temperature"] = args.temperature
     with open_client(args, console) as client:
         result = stream_chat(
-            client, console, model=args.model, messages=messages, label=args.model, **params
+            client,
+            console,
+            model=args.model,
+            messages=messages,
+            label=args.model,
+            quiet=_json(args),
+            **params,
         )
-    console.info(describe_usage(result))
+    if _json(args):
+        console.json(result.to_dict())
+    else:
+        console.info(describe_usage(result))
     return 0
 
 
@@ -227,6 +247,16 @@ class ChatResult:
         self.usage: Any = None
         self.finish_reason: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The answer and what it cost, as `chat --json` prints it."""
+        return {
+            "model": self.model,
+            "provider": self.provider,
+            "text": self.text,
+            "finish_reason": self.finish_reason,
+            "usage": None if self.usage is None else self.usage.to_dict(),
+        }
+
 
 def stream_chat(
     client: OpenRouter,
@@ -236,9 +266,13 @@ def stream_chat(
     messages: Sequence[dict[str, Any]],
     label: str | None = None,
     indent: str = "",
+    quiet: bool = False,
     **params: Any,
 ) -> ChatResult:
-    """Stream a chat completion to stdout as it arrives (a spinner on stderr until the first chunk)."""
+    """Stream a chat completion to stdout as it arrives (a spinner on stderr until the first chunk).
+
+    `quiet` collects the answer without writing it (for `--json`, which prints it whole).
+    """
     result = ChatResult()
     line_start = True
     with console.progress(f"waiting for {label or model}", transient=True):
@@ -259,13 +293,15 @@ def stream_chat(
                 text = choice.delta.content if choice.delta else None
                 if text:
                     result.text += text
+                    if quiet:
+                        continue
                     if indent:
                         text = text.replace("\n", "\n" + indent)
                         if line_start:
                             text = indent + text
                     line_start = text.endswith("\n")
                     console.write(text)
-    if not line_start or not result.text:
+    if not quiet and (not line_start or not result.text):
         console.write("\n")
     return result
 
@@ -291,7 +327,10 @@ def cmd_key(args: argparse.Namespace, console: Console) -> int:
     """`openrouter-kit key`: the current key's label, limits, usage and rate limit (GET /key)."""
     with open_client(args, console) as client, console.progress("fetching /key", transient=True):
         info = client.keys.current()
-    console.table(("FIELD", "VALUE"), key_rows(info.data))
+    if _json(args):
+        console.json(info.data.to_dict())
+    else:
+        console.table(("FIELD", "VALUE"), key_rows(info.data))
     return 0
 
 
@@ -329,54 +368,53 @@ def _yes_no(value: bool | None) -> str:
 
 
 # emulator ----------------------------------------------------------------------------
+EMULATOR_HINT = 'pip install "openrouter-kit[emulator]"'
+
+
+def _emulator_installed(console: Console, command: str) -> bool:
+    """Whether the openrouter-kit-emulator distribution is importable; if not, say how to get it."""
+    from importlib.util import find_spec
+
+    if find_spec("openrouter_kit_emulator") is not None:
+        return True
+    console.error(
+        f"`openrouter-kit {command}` needs the offline emulator, which is not installed: {EMULATOR_HINT}"
+    )
+    return False
+
+
 def cmd_emulator(args: argparse.Namespace, console: Console) -> int:
     """`openrouter-kit emulator`: serve the emulator over HTTP so any OpenRouter client can use it."""
-    from .emulator import Emulator, create_app
-    from .emulator.asgi import EmulatedDisconnect
+    if not _emulator_installed(console, "emulator"):
+        return 2
+    from openrouter_kit_emulator.cli import run_server
 
-    emulator = Emulator(seed=args.seed, credits=args.credits)
-    app = create_app(emulator)
-
-    def ready(host: str, port: int) -> None:
-        shown = f"[{host}]" if ":" in host else host
-        base = f"http://{shown}:{port}/api/v1"
-        console.info(f"openrouter-kit emulator listening on {base} (Ctrl+C to stop)")
-        console.info(f'  use it with: OpenRouter(base_url="{base}", api_key="any-key")')
-        console.info(
-            f"  management key (for /keys, /guardrails, /credits): {emulator.management_key}"
-        )
-
-    if args.server == "uvicorn":
-        try:
-            import uvicorn
-        except ImportError:
-            console.error("--server uvicorn needs uvicorn: pip install uvicorn")
-            return 2
-        ready(args.host, args.port)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
-        return 0
-    from ._serve import serve
-
-    try:
-        serve(app, args.host, args.port, on_ready=ready, quiet_exceptions=(EmulatedDisconnect,))
-    except OSError as exc:
-        console.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
-        return 1
-    return 0
+    return run_server(args, console)
 
 
 # demo --------------------------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace, console: Console) -> int:
-    """`openrouter-kit demo`: the library end to end (see openrouter_kit.demo)."""
-    from . import demo
+    """`openrouter-kit demo`: the library end to end (see openrouter_kit_emulator.demo)."""
+    if not _emulator_installed(console, "demo"):
+        return 2
+    from openrouter_kit_emulator import demo
 
     if args.list:
-        rows = [
-            [s.name, s.title, ", ".join(s.requires.values()) or "-"]
-            for s in demo.ordered_sections()
-        ]
+        sections = demo.ordered_sections()
+        if _json(args):
+            console.json(
+                [
+                    {"name": s.name, "title": s.title, "needs": list(s.requires.values())}
+                    for s in sections
+                ]
+            )
+            return 0
+        rows = [[s.name, s.title, ", ".join(s.requires.values()) or "-"] for s in sections]
         console.table(("SECTION", "TITLE", "NEEDS"), rows)
         return 0
+    if _json(args):
+        console.error("demo prints a walkthrough, not data: --json works with --list only")
+        return 2
     only = _names(args.only)
     skip = _names(args.skip)
     unknown = sorted((set(only or ()) | set(skip or ())) - set(demo.SECTIONS))
@@ -431,37 +469,116 @@ def _port(text: str) -> int:
     return value
 
 
+EXAMPLES = """\
+examples:
+  openrouter-kit models --supports tools --sort price -n 10
+  openrouter-kit models --json | jq -r '.[].id'
+  openrouter-kit chat "Why is the sky blue?" -m openai/gpt-4o-mini
+  openrouter-kit --offline key --json
+  openrouter-kit emulator --port 8080
+
+Without OPENROUTER_API_KEY, or with --offline, commands run against the in-process emulator.
+"""
+
+MODELS_EXAMPLES = """\
+examples:
+  openrouter-kit models --search claude
+  openrouter-kit models --supports tools --supports vision --max-price 1 --sort price
+  openrouter-kit models --modality embeddings
+  openrouter-kit models --sort context -n 5 --json
+"""
+
+CHAT_EXAMPLES = """\
+examples:
+  openrouter-kit chat "Why is the sky blue?"
+  echo "Summarise this" | openrouter-kit chat - --system "Be brief" --max-tokens 100
+  openrouter-kit chat "Hello" --json | jq .usage.cost
+"""
+
+KEY_EXAMPLES = """\
+examples:
+  openrouter-kit key
+  openrouter-kit key --json | jq .limit_remaining
+"""
+
+DEMO_EXAMPLES = """\
+examples:
+  openrouter-kit demo
+  openrouter-kit demo --list
+  openrouter-kit demo --only retrieve,rerank,answer --question "How tall is the Eiffel Tower?"
+  openrouter-kit demo --list --json
+"""
+
+EMULATOR_EXAMPLES = """\
+examples:
+  openrouter-kit emulator --port 8080
+  curl http://127.0.0.1:8080/api/v1/models
+"""
+
+
+def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """`--offline` and `--json`, accepted before and after the command's name.
+
+    The command's copy defaults to SUPPRESS, so leaving it out there keeps what was given
+    before the name (argparse would otherwise reset it to False).
+    """
+    default: Any = False if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        default=default,
+        help="use the in-process emulator even when OPENROUTER_API_KEY is set",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default,
+        help="print the result as JSON on stdout (notices stay on stderr)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `openrouter-kit` and its subcommands."""
     parser = argparse.ArgumentParser(
         prog="openrouter-kit",
         description="OpenRouter from the command line. Without OPENROUTER_API_KEY every "
         "command runs offline against the built-in emulator.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"openrouter-kit {__version__}")
+    _common_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     client_opts = argparse.ArgumentParser(add_help=False)
-    client_opts.add_argument(
-        "--offline",
-        action="store_true",
-        help="use the in-process emulator even when OPENROUTER_API_KEY is set",
-    )
+    _common_options(client_opts, top=False)
+    raw = argparse.RawDescriptionHelpFormatter
 
     p = sub.add_parser(
         "emulator",
         help="serve the offline OpenRouter emulator over HTTP",
         description="Serve the emulator's API under /api/v1 for curl, the openai SDK or any "
         "OpenRouter client. Any bearer key is accepted as the account's standard key.",
+        epilog=EMULATOR_EXAMPLES,
+        formatter_class=raw,
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8080, help="port (default 8080; 0 = any free)")
     p.add_argument("--seed", type=int, default=0, help="seed for ids and keys (default 0)")
     p.add_argument("--credits", type=float, default=100.0, help="account credits in USD")
     p.add_argument(
-        "--server",
-        choices=("builtin", "uvicorn"),
-        default="builtin",
-        help="HTTP server: the built-in stdlib one (default) or uvicorn if installed",
+        "--max-body-mb", type=float, default=32.0, help="largest request body, in MB (default 32)"
+    )
+    p.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a connection has to send a request head (default 10)",
+    )
+    p.add_argument(
+        "--body-timeout",
+        type=float,
+        default=30.0,
+        help="seconds an upload may stall between two pieces (default 30)",
     )
     p.set_defaults(handler=cmd_emulator)
 
@@ -469,7 +586,10 @@ def build_parser() -> argparse.ArgumentParser:
         "models",
         parents=[client_opts],
         help="list models with prices and capabilities",
-        description="The model catalogue as a table: prices in USD per million tokens.",
+        description="The model catalogue as a table: prices in USD per million tokens. "
+        "With --json, the models as the API returns them.",
+        epilog=MODELS_EXAMPLES,
+        formatter_class=raw,
     )
     p.add_argument("--search", "-s", help="text in the model id or name")
     p.add_argument(
@@ -500,7 +620,10 @@ def build_parser() -> argparse.ArgumentParser:
         "chat",
         parents=[client_opts],
         help="stream an answer to a prompt, then print usage and cost",
-        description="Stream one chat answer to stdout; usage and cost go to stderr.",
+        description="Stream one chat answer to stdout; usage and cost go to stderr. "
+        "With --json, one object with the answer, model, provider and usage (cost in USD).",
+        epilog=CHAT_EXAMPLES,
+        formatter_class=raw,
     )
     p.add_argument("prompt", nargs="?", help="the prompt ('-' or nothing: read stdin)")
     p.add_argument(
@@ -516,8 +639,14 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[client_opts],
         help="show the current key's limits and usage",
         description="The current API key's limit, remaining credit and usage (GET /key).",
+        epilog=KEY_EXAMPLES,
+        formatter_class=raw,
     )
     p.set_defaults(handler=cmd_key)
+
+    from . import batch
+
+    batch.add_parser(sub)
 
     p = sub.add_parser(
         "demo",
@@ -525,6 +654,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the end-to-end demo (model choice, streaming, RAG, cost)",
         description="Pick a model, stream an answer, embed a bundled corpus, retrieve, rerank, "
         "answer from the retrieved context, and print what everything cost.",
+        epilog=DEMO_EXAMPLES,
+        formatter_class=raw,
     )
     p.add_argument("--model", "-m", help="use this chat model instead of choosing the cheapest")
     p.add_argument("--question", help="the question for the retrieval part")

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
-from . import _hooks, _pipeline
+from . import _hooks, _pipeline, _transports
 from ._endpoints import ENDPOINTS, Endpoint
 from ._pipeline import NOT_GIVEN, NotGiven
 from ._retry import RETRYABLE_STATUSES, RetryPolicy
 from ._streaming import AsyncStream, Stream
 from ._version import __version__
-from .errors import APIConnectionError, APITimeoutError, OpenRouterError
+from .errors import APIConnectionError, APITimeoutError, OpenRouterError, remember_secret
 from .resources import (
     Activity,
     Auth,
@@ -148,6 +148,7 @@ class _BaseClient:
         if not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries: expected a non-negative integer, got {max_retries!r}")
         self._api_key = api_key
+        remember_secret(api_key)  # hidden from every error message, whatever its form
         self.base_url = (EMULATOR_BASE_URL if self.uses_emulator else base_url).rstrip("/")
         self.app_name = app_name
         self.app_url = app_url
@@ -259,8 +260,8 @@ class _BaseClient:
             if self.hooks:
                 hooks = list(self.hooks)
 
-                def on_finish(events: list[Any]) -> None:
-                    _hooks.run_after_stream(hooks, endpoint.name, body, events)
+                def on_finish(events: list[Any], outcome: str = "complete") -> None:
+                    _hooks.run_after_stream(hooks, endpoint.name, body, events, outcome)
 
             return stream_type(
                 response,
@@ -282,9 +283,7 @@ class _BaseClient:
             return
         options: dict[str, Any] = {"headers": self._headers}
         if self.uses_emulator:
-            from .emulator import EmulatorTransport
-
-            options["transport"] = EmulatorTransport()
+            options["transport"] = _transports.for_scheme("emulator")
         else:
             options["limits"] = httpx.Limits(max_connections=100, max_keepalive_connections=100)
             options["follow_redirects"] = True

@@ -29,6 +29,7 @@ __all__ = [
     "ManagementKeyRequiredError",
     "NotFoundError",
     "OpenRouterError",
+    "PaginationLimitError",
     "PartialOutput",
     "PayloadTooLargeError",
     "PaymentRequiredError",
@@ -44,11 +45,46 @@ __all__ = [
 
 
 _SECRET = re.compile(r"sk-or-[A-Za-z0-9_-]+")
+_known_secrets: tuple[str, ...] = ()
+"""The keys clients were given, whatever their form (custom, management), longest first."""
+_MAX_KNOWN_SECRETS = 256
+REDACTED = "***"
+
+
+def remember_secret(secret: str | None) -> None:
+    """Redact `secret` from every error message from now on (clients call this with their key).
+
+    Keys shorter than 8 characters are not remembered: hiding them would garble ordinary text.
+    """
+    global _known_secrets
+    if not secret or len(secret) < 8 or secret in _known_secrets:
+        return
+    known = sorted((secret, *_known_secrets), key=len, reverse=True)
+    _known_secrets = tuple(known[:_MAX_KNOWN_SECRETS])
 
 
 def _redact(text: str) -> str:
-    """Hide anything that looks like an OpenRouter key (upstream errors may echo one)."""
+    """Hide the clients' own keys and anything that looks like an OpenRouter key
+    (upstream errors may echo one)."""
+    for secret in _known_secrets:
+        if secret in text:
+            text = text.replace(secret, "sk-or-***" if secret.startswith("sk-or-") else REDACTED)
     return _SECRET.sub("sk-or-***", text) if "sk-or-" in text else text
+
+
+def _redact_value(value: Any) -> Any:
+    """`value` (a parsed error body: dicts, lists, strings, bytes) with every secret hidden."""
+    if isinstance(value, str):
+        return _redact(value)
+    if isinstance(value, bytes):
+        text = value.decode("utf-8", errors="replace")
+        redacted = _redact(text)
+        return value if redacted == text else redacted.encode()
+    if isinstance(value, dict):
+        return {key: _redact_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact_value(item) for item in value]
+    return value
 
 
 class OpenRouterError(Exception):
@@ -62,6 +98,10 @@ class InvalidRequestError(OpenRouterError, ValueError):
         self.field = field
         self.problem = problem
         super().__init__(f"{field}: {problem}")
+
+
+class PaginationLimitError(OpenRouterError):
+    """An auto-paging walk reached its page cap (`max_pages`) while the server reported more."""
 
 
 class APIConnectionError(OpenRouterError):
@@ -102,10 +142,10 @@ class APIError(OpenRouterError):
         self.message = _redact(message)
         self.status_code = status_code
         self.code = code
-        self.metadata: dict[str, Any] = dict(metadata or {})
+        self.metadata: dict[str, Any] = _redact_value(dict(metadata or {}))
         self.headers: dict[str, str] = dict(headers or {})
         self.generation_id = generation_id
-        self.body = body
+        self.body = _redact_value(body)
         super().__init__(self._describe())
 
     @property
@@ -270,6 +310,6 @@ class ResponseValidationError(OpenRouterError):
     def __init__(
         self, message: str, *, body: bytes | None = None, status_code: int | None = None
     ) -> None:
-        self.body = body
+        self.body = _redact_value(body)
         self.status_code = status_code
         super().__init__(_redact(message))  # pydantic's errors quote the input they got

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .._display import format_usd
 from ..types.common import ProviderPreferences
 from ..types.models import Model, ModelEndpoint, Pricing
 from .requirements import MILLION, Guardrail, Requirements, _field
@@ -27,14 +28,7 @@ def _per_million(value: Decimal | None) -> Decimal | None:
 
 
 def _money(value: Decimal | float | None) -> str:
-    if value is None:
-        return "-"
-    value = Decimal(str(value))
-    if value == 0:
-        return "$0"
-    if abs(value) >= 1:
-        return f"${value:,.2f}"
-    return f"${value:.6f}".rstrip("0")
+    return format_usd(value)  # one money format everywhere (openrouter_kit._display)
 
 
 @dataclass(frozen=True)
@@ -226,8 +220,12 @@ class Ranking(Sequence[Candidate]):
             )
         return "".join(parts)
 
-    def __repr__(self) -> str:
-        return f"Ranking({self.ids!r}, rejected={len(self.rejected)})"
+    def __repr__(self) -> str:  # a count and the best few, however large the catalogue
+        more = f", … {len(self.ids) - 5} more" if len(self.ids) > 5 else ""
+        shown = ", ".join(repr(i) for i in self.ids[:5])
+        return (
+            f"Ranking([{len(self.ids)} candidates: {shown}{more}], rejected={len(self.rejected)})"
+        )
 
 
 @dataclass(frozen=True)
@@ -252,6 +250,12 @@ class Selection:
     guardrails: tuple[Guardrail, ...]
     remaining_budget: Decimal | None
     notes: tuple[str, ...]
+
+    def __repr__(self) -> str:  # short in a notebook: the pick, not every candidate's data
+        return (
+            f"Selection(model={self.model!r}, fallbacks={list(self.fallbacks[:5])!r}, "
+            f"estimated_cost={format_usd(self.estimated_cost)!r}, rejected={len(self.rejected)})"
+        )
 
     @property
     def candidate(self) -> Candidate:

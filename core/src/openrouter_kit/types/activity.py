@@ -14,6 +14,8 @@ from .common import DataList
 class ActivityItem(OpenRouterModel):
     """One row: a (date, model, endpoint) bucket with its USD usage and token counts."""
 
+    __columns__ = "date model provider_name requests prompt_tokens completion_tokens usage:$"
+
     date: dt.date | None = None
     model: str | None = None
     model_permaslug: str | None = None

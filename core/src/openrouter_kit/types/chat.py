@@ -45,6 +45,8 @@ class Choice(OpenRouterModel):
 class ChatCompletion(OpenRouterModel):
     """A chat completion. `provider` names the upstream that served it; `usage.cost` is in USD."""
 
+    __columns__ = "id model provider text choices.0.finish_reason usage.prompt_tokens usage.completion_tokens usage.cost:$"
+
     id: str | None = None
     object: str | None = None
     created: int | None = None

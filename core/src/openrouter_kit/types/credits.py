@@ -10,6 +10,7 @@ from .common import DataObject
 
 
 class CreditsData(OpenRouterModel):
+    __columns__ = "total_credits:$ total_usage:$ remaining:$"
     total_credits: float | None = None
     total_usage: float | None = None
 

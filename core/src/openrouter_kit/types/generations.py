@@ -12,6 +12,8 @@ from .common import DataObject
 class Generation(OpenRouterModel):
     """What OpenRouter recorded for one generation; `total_cost` and `usage` are USD."""
 
+    __columns__ = "id model provider_name tokens_prompt tokens_completion total_cost:$ latency finish_reason created_at"
+
     id: str | None = None
     upstream_id: str | None = None
     total_cost: float | None = None

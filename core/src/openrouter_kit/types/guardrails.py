@@ -12,6 +12,8 @@ from .common import DataList, DataObject
 class Guardrail(OpenRouterModel):
     """Spending limits and model/provider/data-policy rules applied to keys or members."""
 
+    __columns__ = "id name limit_usd:$ reset_interval allowed_models enforce_zdr created_at"
+
     id: str | None = None
     name: str | None = None
     description: str | None = None

@@ -44,6 +44,8 @@ class RateLimit(OpenRouterModel):
 class CurrentKey(KeyUsage):
     """The key making the call: its limits, spend, and whether it is a management key."""
 
+    __columns__ = "label limit:$ limit_remaining:$ limit_reset usage:$ usage_daily:$ usage_monthly:$ is_free_tier is_management_key expires_at"
+
     is_free_tier: bool | None = None
     is_management_key: bool | None = None
     is_provisioning_key: bool | None = None
@@ -61,6 +63,8 @@ class CurrentKeyResponse(DataObject[CurrentKey]):
 
 class ApiKey(KeyUsage):
     """A managed API key, identified by `hash` (the secret itself is never listed)."""
+
+    __columns__ = "name label hash disabled limit:$ limit_remaining:$ usage:$ created_at"
 
     hash: str | None = None
     name: str | None = None

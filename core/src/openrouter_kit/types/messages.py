@@ -42,6 +42,8 @@ class ContentBlock(OpenRouterModel):
 class Message(OpenRouterModel):
     """An assistant message; `text` joins its text blocks, `tool_uses` lists its tool_use blocks."""
 
+    __columns__ = "id model text stop_reason usage.input_tokens usage.output_tokens usage.cost:$"
+
     id: str | None = None
     type: str | None = None
     role: str | None = None

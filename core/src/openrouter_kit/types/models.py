@@ -24,6 +24,8 @@ class Architecture(OpenRouterModel):
 class Pricing(OpenRouterModel):
     """USD per token (or per request/image/search), exact."""
 
+    __columns__ = "prompt:$/M completion:$/M request:$ image:$ web_search:$ input_cache_read:$/M"
+
     prompt: Decimal | None = None
     completion: Decimal | None = None
     request: Decimal | None = None
@@ -81,6 +83,8 @@ class TopProvider(OpenRouterModel):
 class Model(OpenRouterModel):
     """One model of the catalogue."""
 
+    __columns__ = "id name context_length pricing.prompt:$/M pricing.completion:$/M"
+
     id: str
     canonical_slug: str | None = None
     hugging_face_id: str | None = None
@@ -136,6 +140,8 @@ class ModelCount(OpenRouterModel):
 class ModelEndpoint(OpenRouterModel):
     """One provider's endpoint for a model: its prices, limits, quantization and health."""
 
+    __columns__ = "provider_name tag quantization context_length pricing.prompt:$/M pricing.completion:$/M uptime_last_30m"
+
     name: str | None = None
     model_id: str | None = None
     model_name: str | None = None
@@ -160,6 +166,7 @@ class ModelEndpoint(OpenRouterModel):
 
 
 class ModelEndpointsData(OpenRouterModel):
+    __items__ = "endpoints"
     id: str | None = None
     name: str | None = None
     created: int | None = None

@@ -10,6 +10,7 @@ class RerankDocument(OpenRouterModel):
 
 
 class RerankResult(OpenRouterModel):
+    __columns__ = "index relevance_score document.text"
     index: int
     relevance_score: float
     document: RerankDocument | None = None
@@ -23,6 +24,8 @@ class RerankUsage(OpenRouterModel):
 
 class RerankResponse(OpenRouterModel):
     """Results sorted by relevance; `index` points into the documents that were sent."""
+
+    __items__ = "results"
 
     id: str | None = None
     model: str | None = None

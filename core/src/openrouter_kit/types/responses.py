@@ -78,6 +78,8 @@ class ResponseError(OpenRouterModel):
 class Response(OpenRouterModel):
     """A Responses-API response; `text` joins the assistant's output text."""
 
+    __columns__ = "id model status text usage.input_tokens usage.output_tokens usage.cost:$"
+
     id: str | None = None
     object: str | None = None
     created_at: datetime | None = None

@@ -595,79 +595,57 @@ class ChunkConverter:
         self._reasoning = ReasoningStreamState()
 
     def convert(self, chunk: Any) -> ChatGenerationChunk | None:
-        """Convert one chunk (a core chunk object or a wire dict); None if it carries nothing.
+        """Convert one chunk (a wire dict, or a core chunk object); None if it carries nothing.
 
-        Fields are read directly rather than through ``model_dump``: this runs once per
-        streamed token, so it stays allocation-light.
+        This runs once per streamed token, so it reads the wire fields with plain dict
+        lookups (a core object's fields are its ``__dict__``) and passes only the fields
+        that are set.
         """
+        chunk = _fields(chunk)
         metadata: dict[str, Any] = {}
         if not self._header_sent:
             self._header_sent = True
             metadata["model_provider"] = MODEL_PROVIDER
             for wire_name, lc_name in _HEADER_FIELDS:
-                value = wire_field(chunk, wire_name)
+                value = chunk.get(wire_name)
                 if value is not None:
                     metadata[lc_name] = value
         content: str = ""
         extra: dict[str, Any] = {}
         tool_chunks: list[ToolCallChunk] = []
         generation_info: dict[str, Any] = {}
-        choices = wire_field(chunk, "choices")
+        choices = chunk.get("choices")
         if choices:
-            choice = choices[0]
-            delta = wire_field(choice, "delta")
+            choice = _fields(choices[0])
+            delta = choice.get("delta")
             if delta is not None:
-                content = wire_field(delta, "content") or ""
-                reasoning = wire_field(delta, "reasoning")
-                if reasoning:
-                    extra["reasoning_content"] = reasoning
-                details = wire_field(delta, "reasoning_details")
-                if details:
-                    extra["reasoning_details"] = self._reasoning.prepare(
-                        _mapping(detail) for detail in details
-                    )
-                for key in ("images", "annotations"):
-                    items = wire_field(delta, key)
-                    if items:
-                        extra[key] = [_mapping(item) for item in items]
-                refusal = wire_field(delta, "refusal")
-                if refusal:
-                    extra["refusal"] = refusal
-                for raw in wire_field(delta, "tool_calls") or ():
-                    function = wire_field(raw, "function")
-                    tool_chunks.append(
-                        tool_call_chunk(
-                            name=wire_field(function, "name") if function is not None else None,
-                            args=wire_field(function, "arguments")
-                            if function is not None
-                            else None,
-                            id=wire_field(raw, "id"),
-                            index=wire_field(raw, "index"),
-                        )
-                    )
-            finish_reason = wire_field(choice, "finish_reason")
+                delta = _fields(delta)
+                content = delta.get("content") or ""
+                if not _TEXT_DELTA.issuperset(delta):
+                    self._delta_extras(delta, extra, tool_chunks)
+            finish_reason = choice.get("finish_reason")
             if finish_reason is not None and not self._finished:
                 self._finished = True
                 metadata["finish_reason"] = generation_info["finish_reason"] = finish_reason
-                native = wire_field(choice, "native_finish_reason")
+                native = choice.get("native_finish_reason")
                 if native is not None:
                     metadata["native_finish_reason"] = native
                     generation_info["native_finish_reason"] = native
-            logprobs = wire_field(choice, "logprobs")
+            logprobs = choice.get("logprobs")
             if logprobs:
                 generation_info["logprobs"] = _mapping(logprobs)
         usage_metadata = None
-        usage = wire_field(chunk, "usage")
+        usage = chunk.get("usage")
         if usage and not self._usage_sent:
             self._usage_sent = True
-            usage = _mapping(usage)
+            usage = _usage_mapping(usage)
             usage_metadata = usage_to_metadata(usage)
             metadata.update(usage_response_metadata(usage))
         if not (content or extra or tool_chunks or metadata or usage_metadata):
             return None
         # Only non-empty fields are passed: most chunks carry just text, and every keyword
         # costs validation time on a per-token path.
-        fields: dict[str, Any] = {"content": content, "id": wire_field(chunk, "id")}
+        fields: dict[str, Any] = {"content": content, "id": chunk.get("id")}
         if extra:
             fields["additional_kwargs"] = extra
         if tool_chunks:
@@ -681,6 +659,40 @@ class ChunkConverter:
             return ChatGenerationChunk(message=message, generation_info=generation_info)
         return ChatGenerationChunk(message=message)
 
+    def _delta_extras(
+        self, delta: Mapping[str, Any], extra: dict[str, Any], tool_chunks: list[ToolCallChunk]
+    ) -> None:
+        """What a delta carries besides its text: reasoning, images, annotations, tool calls."""
+        reasoning = delta.get("reasoning")
+        if reasoning:
+            extra["reasoning_content"] = reasoning
+        details = delta.get("reasoning_details")
+        if details:
+            extra["reasoning_details"] = self._reasoning.prepare(
+                _mapping(detail) for detail in details
+            )
+        for key in ("images", "annotations"):
+            items = delta.get(key)
+            if items:
+                extra[key] = [_mapping(item) for item in items]
+        refusal = delta.get("refusal")
+        if refusal:
+            extra["refusal"] = refusal
+        for raw in delta.get("tool_calls") or ():
+            raw = _fields(raw)
+            function = raw.get("function")
+            function = _fields(function) if function is not None else {}
+            tool_chunks.append(
+                tool_call_chunk(
+                    name=function.get("name"),
+                    args=function.get("arguments"),
+                    id=raw.get("id"),
+                    index=raw.get("index"),
+                )
+            )
+
+
+_TEXT_DELTA = frozenset(("role", "content"))  # a delta with only these needs no more reading
 
 _HEADER_FIELDS = (
     ("model", "model_name"),
@@ -697,6 +709,23 @@ def wire_field(obj: Any, name: str) -> Any:
     if isinstance(obj, dict):
         return obj.get(name)
     return getattr(obj, name, None)
+
+
+def _fields(obj: Any) -> Any:
+    """A wire dict as it is; a core response object's declared fields, as a dict."""
+    return obj if isinstance(obj, dict) else obj.__dict__
+
+
+def _usage_mapping(usage: Any) -> Any:
+    """Usage as the core's typed Usage dumps it (once per stream): its absent fields dropped."""
+    if isinstance(usage, dict):
+        from openrouter_kit.types import Usage
+
+        try:
+            usage = Usage.model_validate(usage)
+        except ValueError:  # not the documented shape: hand it over as it came
+            return usage
+    return _mapping(usage)
 
 
 def _mapping(obj: Any) -> Any:

@@ -373,7 +373,9 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
     ) -> Iterator[ChatGenerationChunk]:
         create = self._get_client().chat.completions.create
         with langchain_errors():
-            stream = create(**self._request_params(messages, stop, kwargs, stream=True))
+            stream = create(
+                **self._request_params(messages, stop, kwargs, stream=True)
+            ).wire_dicts()
             converter = ChunkConverter()
             with stream:
                 for wire_chunk in stream:
@@ -393,7 +395,9 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
     ) -> AsyncIterator[ChatGenerationChunk]:
         create = self._get_async_client().chat.completions.create
         with langchain_errors():
-            stream = await create(**self._request_params(messages, stop, kwargs, stream=True))
+            stream = (
+                await create(**self._request_params(messages, stop, kwargs, stream=True))
+            ).wire_dicts()
             converter = ChunkConverter()
             async with stream:
                 async for wire_chunk in stream:

@@ -465,6 +465,51 @@ def merge_reasoning_details(
     return merged
 
 
+class _Prebuilt:
+    """Instances of a pydantic model from values already valid for it, as validation leaves them.
+
+    A template instance is validated once; each call copies its state and sets the given
+    fields, which must be the ones the template set. The stream path builds three objects
+    per token (TextBlock, ChatMessage, ChatResponse) from values it made itself, where
+    validating them again costs more than the rest of the chunk's conversion.
+    """
+
+    __slots__ = ("cls", "extra", "fields_set", "private", "values")
+
+    def __init__(self, template: Any) -> None:
+        self.cls = type(template)
+        self.values = dict(template.__dict__)
+        self.fields_set = frozenset(template.model_fields_set)
+        self.extra = template.__pydantic_extra__
+        self.private = template.__pydantic_private__
+
+    def __call__(self, **values: Any) -> Any:
+        obj = _new(self.cls)
+        state = self.values.copy()
+        state.update(values)
+        _setattr(obj, "__dict__", state)
+        _setattr(obj, "__pydantic_fields_set__", set(self.fields_set))
+        _setattr(obj, "__pydantic_extra__", None if self.extra is None else dict(self.extra))
+        _setattr(obj, "__pydantic_private__", None if self.private is None else dict(self.private))
+        return obj
+
+
+_new = object.__new__
+_setattr = object.__setattr__
+_TEXT_BLOCK = _Prebuilt(TextBlock(text=""))
+_TEXT_MESSAGE = _Prebuilt(
+    ChatMessage(role=MessageRole.ASSISTANT, blocks=[TextBlock(text="")], additional_kwargs={})
+)
+_RESPONSE = _Prebuilt(
+    ChatResponse(
+        message=ChatMessage(role=MessageRole.ASSISTANT, content=""),
+        delta="",
+        raw=None,
+        additional_kwargs={},
+    )
+)
+
+
 class StreamAccumulator:
     """Builds the running ChatResponse for each streamed chunk.
 
@@ -521,7 +566,7 @@ class StreamAccumulator:
         additional: dict[str, Any] = {**self.usage, **self.metadata, **self.finish}
         if thinking_delta:
             additional["thinking_delta"] = thinking_delta
-        return ChatResponse(
+        return _RESPONSE(
             message=self.message(final=bool(self.finish) or usage is not None),
             delta=content_delta,
             raw=chunk,
@@ -544,6 +589,18 @@ class StreamAccumulator:
 
     def message(self, final: bool = True) -> ChatMessage:
         """The assistant message accumulated so far; ``final`` parses tool arguments to dicts."""
+        if not (
+            self.reasoning
+            or self.reasoning_details
+            or self.images
+            or self.tool_calls
+            or self.annotations
+        ):
+            # Only text so far (most tokens): the objects validation would build, prebuilt.
+            text: ChatMessage = _TEXT_MESSAGE(
+                blocks=[_TEXT_BLOCK(text=self.text)], additional_kwargs={}
+            )
+            return text
         blocks: list[Any] = []
         kwargs: dict[str, Any] = {}
         if self.reasoning or self.reasoning_details:

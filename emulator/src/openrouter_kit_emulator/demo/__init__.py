@@ -8,12 +8,12 @@ run it without a key.
 Sections are a registry, so later work (the LangChain and LlamaIndex adapters, the model
 selector) adds its part without editing the core sections:
 
-    from openrouter_kit.demo import register_section
+    from openrouter_kit_emulator.demo import register_section
 
     register_section(
         "langchain",
         "RAG with LangChain",
-        "langchain_openrouter_kit.demo:run",          # imported only when the section runs
+        "langchain_openrouter_kit_emulator.demo:run",          # imported only when the section runs
         order=70,                                        # core sections use 10..60
         requires={"langchain_openrouter_kit": "langchain-openrouter-kit"},
         after=("embed",),                                # sections whose results it reads
@@ -25,7 +25,7 @@ A section is a function taking the `DemoContext`; it writes through `ctx.say(...
 usage of every API call with `ctx.record(endpoint, usage)` so the cost table stays complete.
 A section whose `requires` are not importable is skipped with an install hint. Packages can
 also register sections without touching this module, through an entry point in the
-`openrouter_kit.demo` group that names a function to call (it should only call
+`openrouter_kit_emulator.demo` group that names a function to call (it should only call
 `register_section`, keeping heavy imports inside the section's own target).
 """
 
@@ -41,10 +41,10 @@ from decimal import Decimal
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .._console import Console, format_usd
+from openrouter_kit._console import Console, format_usd
 
 if TYPE_CHECKING:
-    from ..client import OpenRouter
+    from openrouter_kit.client import OpenRouter
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -60,7 +60,7 @@ __all__ = [
     "run_demo",
 ]
 
-ENTRY_POINT_GROUP = "openrouter_kit.demo"
+ENTRY_POINT_GROUP = "openrouter_kit_emulator.demo"
 
 SectionFunction = Callable[["DemoContext"], None]
 
@@ -127,7 +127,7 @@ def register_section(
 
 _entry_points_loaded = False
 PLUGIN_ERRORS: list[str] = []
-"""Entry points of the `openrouter_kit.demo` group that failed to load (shown by `run_demo`)."""
+"""Entry points of the `openrouter_kit_emulator.demo` group that failed to load (shown by `run_demo`)."""
 
 
 def _load_entry_points() -> None:
@@ -330,46 +330,46 @@ def print_costs(ctx: DemoContext) -> None:
 
 
 # the core sections (their code is in .core, imported when the demo runs) -------------------
-register_section("model", "Pick a model", "openrouter_kit.demo.core:pick_model", order=10)
+register_section("model", "Pick a model", "openrouter_kit_emulator.demo.core:pick_model", order=10)
 register_section(
     "chat",
     "Stream a chat answer",
-    "openrouter_kit.demo.core:stream_answer",
+    "openrouter_kit_emulator.demo.core:stream_answer",
     order=20,
     after=("model",),
 )
 register_section(
     "embed",
     "Embed the bundled corpus",
-    "openrouter_kit.demo.core:embed_corpus",
+    "openrouter_kit_emulator.demo.core:embed_corpus",
     order=30,
     after=("model",),
 )
 register_section(
     "retrieve",
     "Retrieve by cosine similarity",
-    "openrouter_kit.demo.core:retrieve",
+    "openrouter_kit_emulator.demo.core:retrieve",
     order=40,
     after=("embed",),
 )
 register_section(
     "rerank",
     "Rerank the retrieved passages",
-    "openrouter_kit.demo.core:rerank",
+    "openrouter_kit_emulator.demo.core:rerank",
     order=50,
     after=("retrieve",),
 )
 register_section(
     "answer",
     "Answer from the retrieved context",
-    "openrouter_kit.demo.core:answer",
+    "openrouter_kit_emulator.demo.core:answer",
     order=60,
     after=("retrieve",),
 )
 register_section(
     "selector",
     "Choose a model under guardrails",
-    "openrouter_kit.demo.selector:choose_under_guardrails",
+    "openrouter_kit_emulator.demo.selector:choose_under_guardrails",
     order=65,
     after=("model",),
 )
@@ -378,7 +378,7 @@ register_section(
 register_section(
     "langchain",
     "LangChain: LCEL chain, tools, RAG and cost",
-    "openrouter_kit.demo.langchain_section:run",
+    "openrouter_kit_emulator.demo.langchain_section:run",
     order=70,
     requires={"langchain_openrouter_kit": "langchain-openrouter-kit"},
     after=("model",),
@@ -386,7 +386,7 @@ register_section(
 register_section(
     "llamaindex",
     "LlamaIndex: RAG pipeline and cost",
-    "openrouter_kit.demo.llamaindex_section:run",
+    "openrouter_kit_emulator.demo.llamaindex_section:run",
     order=80,
     requires={"llama_index.llms.openrouter_kit": "llama-index-openrouter-kit"},
     after=("model",),

@@ -83,10 +83,15 @@ def run(
     kind: str = "",
     call_id: object = None,
     show_reasoning: bool = True,
+    scripted: str | None = None,
 ) -> Job:
-    """Compose the answer and price it. ``call_id`` makes tool-call ids (default ``call_…``)."""
+    """Compose the answer and price it. ``call_id`` makes tool-call ids (default ``call_…``);
+    ``scripted`` is an answer a test set for the model, used instead of the composed one."""
     make_id = call_id if callable(call_id) else ids.call_id
-    answer = compose(conv, model.data.get("name", model.id), make_id)
+    if scripted is not None:
+        answer = Answer(scripted)
+    else:
+        answer = compose(conv, model.data.get("name", model.id), make_id)
     completion = count_tokens(answer.text) + sum(
         count_tokens(c.name) + count_tokens(c.arguments) for c in answer.tool_calls
     )

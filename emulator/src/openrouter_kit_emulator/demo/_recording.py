@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from .._endpoints import ENDPOINTS
+from openrouter_kit._endpoints import ENDPOINTS
+
 from . import DemoContext
 
 

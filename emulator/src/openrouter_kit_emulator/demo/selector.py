@@ -8,10 +8,10 @@ selector rejected is refused by OpenRouter too, and removes the guardrail again 
 sections run unrestricted. Online it never changes the account: it only reads what applies
 to the key and prints the ranking.
 
-Register it with (in `openrouter_kit.demo`):
+Register it with (in `openrouter_kit_emulator.demo`):
 
     register_section("selector", "Choose a model under guardrails",
-                     "openrouter_kit.demo.selector:choose_under_guardrails", order=15)
+                     "openrouter_kit_emulator.demo.selector:choose_under_guardrails", order=15)
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._console import format_context, format_price, format_usd
-from .._endpoints import ENDPOINTS
-from ..client import OpenRouter
-from ..cost import Budget
-from ..errors import APIStatusError
-from ..selector import ModelSelector, Ranking, Requirements
+from openrouter_kit._console import format_context, format_price, format_usd
+from openrouter_kit._endpoints import ENDPOINTS
+from openrouter_kit.client import OpenRouter
+from openrouter_kit.cost import Budget
+from openrouter_kit.errors import APIStatusError
+from openrouter_kit.selector import ModelSelector, Ranking, Requirements
+
 from . import DemoContext
 
 REQUIREMENTS = Requirements(tools=True, min_context=32_000, prefer="price")
@@ -57,7 +58,7 @@ class _Recorder:
 
 def _management_client(ctx: DemoContext) -> OpenRouter | None:
     """A management-key client on the same emulator as the demo (None when online)."""
-    from ..emulator import EmulatorTransport
+    from openrouter_kit_emulator import EmulatorTransport
 
     transport = getattr(ctx.client._http, "_transport", None)
     if not ctx.offline or not isinstance(transport, EmulatorTransport):

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from . import chat, embeddings, messages, rerank, responses, sse
+from .behaviours import Behaviours
 from .billing import Usage, generation_record
 from .catalogue import Catalogue, Model, default_catalogue
 from .faults import HEADER as FAULT_HEADER
@@ -113,6 +114,7 @@ class Emulator:
             "Management", management=True
         )
         self.faults: list[Fault] = list(faults)
+        self.behaviours = Behaviours(seed)  # per-model latency, failure rate, scripted answers
         self._fault_lock = threading.Lock()
         self._header_counts: dict[str, int] = {}
         self._routes = self._build_routes()
@@ -159,7 +161,7 @@ class Emulator:
                         if fault.times <= 0:
                             del self.faults[index]
                     return fault
-        return None
+        return self.behaviours.fault_for(path, request.body)
 
     # entry point -------------------------------------------------------------------
     def handle(self, request: EmulatorRequest) -> EmulatorResponse:
@@ -332,6 +334,9 @@ class Emulator:
     def _gen_headers(self, job_id: str, provider: str) -> list[tuple[str, str]]:
         return [("x-generation-id", job_id), ("x-provider-name", provider)]
 
+    def _scripted(self, model: Model) -> str | None:
+        return self.behaviours.answer_for(model.id)
+
     def _stream_response(self, job: Job, stream: Iterator[bytes]) -> EmulatorResponse:
         extra = [
             ("cache-control", "no-cache"),
@@ -342,7 +347,9 @@ class Emulator:
     def _chat(self, ctx: _Ctx) -> EmulatorResponse:
         body, model, endpoint = self._prepare(ctx)
         conv, show = chat.parse(body, model)
-        job = run(conv, model, endpoint, self.ids, show_reasoning=show)
+        job = run(
+            conv, model, endpoint, self.ids, show_reasoning=show, scripted=self._scripted(model)
+        )
         streamed = bool(body.get("stream"))
         self._record(ctx, job, streamed, "completions")
         if streamed:
@@ -354,7 +361,9 @@ class Emulator:
     def _responses(self, ctx: _Ctx) -> EmulatorResponse:
         body, model, endpoint = self._prepare(ctx)
         conv, show = responses.parse(body, model)
-        job = run(conv, model, endpoint, self.ids, show_reasoning=show)
+        job = run(
+            conv, model, endpoint, self.ids, show_reasoning=show, scripted=self._scripted(model)
+        )
         streamed = bool(body.get("stream"))
         self._record(ctx, job, streamed, "responses")
         if streamed:
@@ -368,7 +377,13 @@ class Emulator:
         body, model, endpoint = self._prepare(ctx)
         conv, show = messages.parse(body, model)
         job = run(
-            conv, model, endpoint, self.ids, call_id=self.ids.tool_use_id, show_reasoning=show
+            conv,
+            model,
+            endpoint,
+            self.ids,
+            call_id=self.ids.tool_use_id,
+            show_reasoning=show,
+            scripted=self._scripted(model),
         )
         streamed = bool(body.get("stream"))
         self._record(ctx, job, streamed, "messages")

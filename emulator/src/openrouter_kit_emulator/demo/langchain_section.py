@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._console import format_usd
+from openrouter_kit._console import format_usd
+
 from . import DemoContext
 from ._recording import recording
 from .core import top_k

@@ -1,6 +1,6 @@
 """The core sections of the demo: choose models, stream, embed, retrieve, rerank, answer.
 
-Each function is one section (registered in `openrouter_kit.demo`); they talk to OpenRouter
+Each function is one section (registered in `openrouter_kit_emulator.demo`); they talk to OpenRouter
 only through the public client, so the demo is also a worked example of the API.
 """
 
@@ -10,9 +10,10 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
-from .._console import format_context, format_price, format_usd
-from ..cli import describe_usage, stream_chat
-from ..types.models import Model
+from openrouter_kit._console import format_context, format_price, format_usd
+from openrouter_kit.cli import describe_usage, stream_chat
+from openrouter_kit.types.models import Model
+
 from . import DemoContext, Hit
 
 MIN_CONTEXT = 32_000

@@ -14,7 +14,8 @@ registry skips this section with an install hint.
 
 from __future__ import annotations
 
-from .._console import format_usd
+from openrouter_kit._console import format_usd
+
 from . import DemoContext
 from ._recording import recording
 

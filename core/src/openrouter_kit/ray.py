@@ -1,0 +1,296 @@
+"""Ray Data callables for OpenRouter (the `openrouter-kit[ray]` extra).
+
+    ds = ray.data.from_items([{"prompt": "..."}, ...])
+    ds = ds.map_batches(
+        ChatCompletions,
+        fn_constructor_kwargs=dict(model="openai/gpt-4o-mini", budget_usd=5, requests_per_second=20),
+        concurrency=4,
+        batch_size=64,
+    )
+
+Each worker sends its batch's requests concurrently (up to `max_concurrency`) on one
+AsyncOpenRouter. The budget and the request rate are shared by every worker of the job through
+one named Ray actor: before a request, a worker reserves its worst case there (priced like the
+core's `Budget`: the prompt plus `max_tokens`, or the model's maximum, at the endpoint's
+prices), and settles it with the answer's `usage.cost`. A request that cannot fit waits while
+others are in flight, and is refused once nothing is, so `budget_usd` holds across the cluster.
+A failed or refused row keeps its place with the reason in `error`: no row is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import ray
+
+from .client import AsyncOpenRouter
+from .cost import Budget, BudgetPricingError
+from .errors import OpenRouterError
+from .selector import AsyncModelSelector
+
+__all__ = ["ChatCompletions", "Embeddings"]
+
+NAMESPACE = "openrouter_kit"
+
+
+@ray.remote(num_cpus=0)
+class JobLimits:
+    """The budget and request rate one job shares (a named actor, one per job)."""
+
+    def __init__(self, budget_usd: str | None, requests_per_second: float | None) -> None:
+        self.limit = Decimal(budget_usd) if budget_usd is not None else None
+        self.spent = Decimal(0)
+        self.reserved = Decimal(0)
+        self.largest = Decimal(0)
+        self.interval = 1.0 / requests_per_second if requests_per_second else 0.0
+        self.next_start = 0.0
+
+    def slot(self) -> float:
+        """Seconds the caller waits before its next request, so starts keep to the rate."""
+        if not self.interval:
+            return 0.0
+        now = time.monotonic()
+        start = max(now, self.next_start)
+        self.next_start = start + self.interval
+        return start - now
+
+    def reserve(self, worst_case: str | None) -> tuple[str, str]:
+        """('ok', amount held), ('wait', '') while others are in flight, or ('stop', why)."""
+        if self.limit is None:
+            return "ok", "0"
+        # unpriced: the dearest answer seen so far, twice over; the first one goes alone
+        amount = (
+            Decimal(worst_case)
+            if worst_case is not None
+            else (self.largest * 2 if self.largest else self.limit - self.spent - self.reserved)
+        )
+        if self.spent + self.reserved + amount <= self.limit and amount > 0:
+            self.reserved += amount
+            return "ok", str(amount)
+        if self.reserved > 0:
+            return "wait", ""
+        return "stop", (
+            f"budget: the worst case ${amount:.6f} exceeds the ${self.limit - self.spent:.6f} "
+            f"left of ${self.limit} (spent ${self.spent:.6f})"
+        )
+
+    def settle(self, held: str, cost: str) -> None:
+        self.reserved -= Decimal(held)
+        actual = Decimal(cost)
+        self.spent += actual
+        self.largest = max(self.largest, actual)
+
+    def totals(self) -> dict[str, str]:
+        return {"spent": str(self.spent), "reserved": str(self.reserved)}
+
+
+def job_limits(
+    name: str | None, budget_usd: float | Decimal | str | None, rps: float | None
+) -> Any:
+    """The job's shared limits actor (created by the first worker, found by the others)."""
+    if name is None:
+        name = f"limits-{ray.get_runtime_context().get_job_id()}-{budget_usd}-{rps}"
+    budget = None if budget_usd is None else str(Decimal(str(budget_usd)))
+    return JobLimits.options(  # type: ignore[attr-defined]
+        name=name, namespace=NAMESPACE, get_if_exists=True, lifetime="detached"
+    ).remote(budget, rps)
+
+
+def _python(value: Any) -> Any:
+    """Plain Python from what Ray Data hands over (numpy arrays, numpy scalars)."""
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()
+    if isinstance(value, list):
+        return [_python(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _python(v) for k, v in value.items()}
+    return value
+
+
+def _columns(batch: Any) -> dict[str, list[Any]]:
+    if hasattr(batch, "to_dict") and hasattr(batch, "columns"):  # a pandas DataFrame
+        return {str(c): [_python(v) for v in batch[c].tolist()] for c in batch.columns}
+    return {str(k): [_python(v) for v in _python(v_all)] for k, v_all in dict(batch).items()}
+
+
+class _Caller:
+    """What both callables share: a client, a pricer, the job's limits, and one event loop."""
+
+    operation = ""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        max_concurrency: int = 16,
+        budget_usd: float | Decimal | str | None = None,
+        requests_per_second: float | None = None,
+        job_name: str | None = None,
+        max_retries: int = 2,
+        **params: Any,
+    ) -> None:
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency: expected an integer >= 1, got {max_concurrency!r}")
+        self.model = model
+        self.params = params
+        self.max_concurrency = max_concurrency
+        self._loop = asyncio.new_event_loop()
+        options: dict[str, Any] = {"api_key": api_key, "max_retries": max_retries}
+        if base_url:
+            options["base_url"] = base_url
+        self._client = AsyncOpenRouter(**options)
+        self._limits = job_limits(job_name, budget_usd, requests_per_second)
+        self._budgeted = budget_usd is not None
+        self._pricer = Budget(
+            Decimal("1e12"), selector=AsyncModelSelector(self._client, guardrail=None)
+        )
+
+    def __call__(self, batch: Any) -> dict[str, list[Any]]:
+        columns = _columns(batch)
+        rows = [
+            dict(zip(columns, values, strict=True))
+            for values in zip(*columns.values(), strict=True)
+        ]
+        outputs = self._loop.run_until_complete(self._all(rows))
+        for name in outputs[0] if outputs else ():
+            columns[name] = [out[name] for out in outputs]
+        return columns
+
+    async def _all(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        gate = asyncio.Semaphore(self.max_concurrency)
+
+        async def one(row: dict[str, Any]) -> dict[str, Any]:
+            async with gate:
+                return await self._row(row)
+
+        return list(await asyncio.gather(*(one(row) for row in rows)))
+
+    async def _worst_case(self, body: Mapping[str, Any]) -> str | None:
+        if not self._budgeted:
+            return None
+        try:
+            await self._pricer.aprefetch([body["model"]])
+            return str(self._pricer.worst_case(self.operation, body).cost)
+        except (BudgetPricingError, OpenRouterError, KeyError):
+            return None
+
+    async def _row(self, row: dict[str, Any]) -> dict[str, Any]:
+        try:
+            body = self._body(row)
+        except ValueError as exc:
+            return self._failed(str(exc))
+        worst = await self._worst_case(body)
+        while True:
+            verdict, held = await self._limits.reserve.remote(worst)
+            if verdict == "ok":
+                break
+            if verdict == "stop":
+                return self._failed(held)
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(await self._limits.slot.remote())
+        cost = "0"
+        try:
+            result = await self._client._request(self.operation, body=body)
+            out = self._result(result)
+            cost = str(out.get("cost") or 0)
+            return out
+        except OpenRouterError as exc:
+            return self._failed(f"{type(exc).__name__}: {exc}")
+        finally:
+            await self._limits.settle.remote(held, cost)
+
+    def _body(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _result(self, result: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _failed(self, error: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class ChatCompletions(_Caller):
+    """`Dataset.map_batches(ChatCompletions, fn_constructor_kwargs=dict(model=..., ...))`.
+
+    Rows carry `messages` (a list of role/content dicts) or `prompt` (a string), and optionally
+    `model`. Added columns: response, finish_reason, prompt_tokens, completion_tokens, cost,
+    generation_id, error. Extra constructor keywords (max_tokens, temperature, provider, ...) go
+    into every request.
+    """
+
+    operation = "chat.completions.create"
+
+    def _body(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        messages = row.get("messages")
+        if messages is None and isinstance(row.get("prompt"), str):
+            messages = [{"role": "user", "content": row["prompt"]}]
+        if not isinstance(messages, list) or not messages:
+            raise ValueError("row: expected a 'messages' list or a 'prompt' string")
+        model = row.get("model") or self.model
+        if not isinstance(model, str):
+            raise ValueError("row: no model (pass model= to ChatCompletions or a 'model' column)")
+        return {**self.params, "model": model, "messages": messages}
+
+    def _result(self, result: Any) -> dict[str, Any]:
+        choice = result.choices[0] if result.choices else None
+        usage = result.usage
+        return {
+            "response": choice.message.content if choice and choice.message else None,
+            "finish_reason": choice.finish_reason if choice else None,
+            "prompt_tokens": usage.prompt_tokens if usage else None,
+            "completion_tokens": usage.completion_tokens if usage else None,
+            "cost": float(usage.cost) if usage and usage.cost is not None else None,
+            "generation_id": result.id,
+            "error": None,
+        }
+
+    def _failed(self, error: str) -> dict[str, Any]:
+        return {
+            "response": None,
+            "finish_reason": None,
+            "prompt_tokens": None,
+            "completion_tokens": None,
+            "cost": None,
+            "generation_id": None,
+            "error": error,
+        }
+
+
+class Embeddings(_Caller):
+    """`Dataset.map_batches(Embeddings, fn_constructor_kwargs=dict(model=..., column="text"))`.
+
+    Embeds the `column` column (default "text"); adds embedding, prompt_tokens, cost, error.
+    """
+
+    operation = "embeddings.create"
+
+    def __init__(self, model: str | None = None, *, column: str = "text", **options: Any) -> None:
+        super().__init__(model, **options)
+        self.column = column
+
+    def _body(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        text = row.get(self.column)
+        if not isinstance(text, str) or not text:
+            raise ValueError(f"row: expected a non-empty string in column {self.column!r}")
+        model = row.get("model") or self.model
+        if not isinstance(model, str):
+            raise ValueError("row: no model (pass model= to Embeddings or a 'model' column)")
+        return {**self.params, "model": model, "input": text}
+
+    def _result(self, result: Any) -> dict[str, Any]:
+        usage = result.usage
+        return {
+            "embedding": list(result.data[0].embedding) if result.data else None,
+            "prompt_tokens": usage.prompt_tokens if usage else None,
+            "cost": float(usage.cost) if usage and usage.cost is not None else None,
+            "error": None,
+        }
+
+    def _failed(self, error: str) -> dict[str, Any]:
+        return {"embedding": None, "prompt_tokens": None, "cost": None, "error": error}

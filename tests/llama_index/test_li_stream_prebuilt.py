@@ -1,0 +1,66 @@
+"""The stream's prebuilt objects are the ones validation would build, field for field."""
+
+from __future__ import annotations
+
+from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole, TextBlock
+from llama_index.llms.openrouter_kit.utils import StreamAccumulator
+from openrouter_kit.types import ChatCompletionChunk
+
+
+def chunk(content: str, **choice: object) -> ChatCompletionChunk:
+    return ChatCompletionChunk.model_validate(
+        {
+            "id": "gen-1",
+            "model": "m/x",
+            "provider": "P",
+            "choices": [{"index": 0, "delta": {"role": "assistant", "content": content}, **choice}],
+        }
+    )
+
+
+def validated(text: str, delta: str, raw: object, additional: dict[str, object]) -> ChatResponse:
+    message = ChatMessage(
+        role=MessageRole.ASSISTANT, blocks=[TextBlock(text=text)], additional_kwargs={}
+    )
+    return ChatResponse(message=message, delta=delta, raw=raw, additional_kwargs=additional)
+
+
+def same(a: object, b: object) -> None:
+    assert type(a) is type(b)
+    assert a == b
+    assert a.model_fields_set == b.model_fields_set  # type: ignore[attr-defined]
+    assert a.__dict__.keys() == b.__dict__.keys()
+    assert a.__pydantic_extra__ == b.__pydantic_extra__  # type: ignore[attr-defined]
+    assert a.__pydantic_private__ == b.__pydantic_private__  # type: ignore[attr-defined]
+
+
+def test_text_tokens_give_the_validated_objects() -> None:
+    accumulator = StreamAccumulator()
+    text = ""
+    chunks = [chunk("Hel"), chunk("lo"), chunk("", finish_reason="stop")]
+    for wire in chunks:
+        got = accumulator.add(wire)
+        delta = wire.choices[0].delta.content or ""  # type: ignore[union-attr]
+        text += delta
+        want = validated(text, delta, wire, dict(got.additional_kwargs))
+        same(got, want)
+        same(got.message, want.message)
+        same(got.message.blocks[0], want.message.blocks[0])
+        assert got.message.content == text
+        assert got.model_dump() == want.model_dump()
+    # every response is its own object: nothing is shared between tokens
+    first, second = (StreamAccumulator().add(c) for c in chunks[:2])
+    assert first.message.blocks is not second.message.blocks
+    assert first.additional_kwargs is not second.additional_kwargs
+
+
+def test_a_prebuilt_message_can_be_changed_like_a_validated_one() -> None:
+    response = StreamAccumulator().add(chunk("x"))
+    reference = validated("x", "x", None, {}).message
+    for message in (response.message, reference):
+        message.blocks.append(TextBlock(text="y"))
+        message.additional_kwargs["k"] = 1
+    assert response.message.content == reference.content == "x\ny"
+    assert response.message.model_dump() == reference.model_dump()
+    fresh = StreamAccumulator().add(chunk("x"))
+    assert fresh.message.content == "x" and fresh.message.additional_kwargs == {}
