@@ -164,11 +164,16 @@ class ClientPair:
         self._lock = threading.Lock()
 
     @classmethod
-    def for_component(cls, component: Any, *, api_key: str | None, **given: Any) -> ClientPair:
-        """Clients for an adapter object, from the connection fields it declares.
-
-        `given` holds the caller's `client`, `async_client`, `http_client`, `async_http_client`.
-        """
+    def for_component(
+        cls,
+        component: Any,
+        api_key: str | None = None,
+        client: Any = None,
+        async_client: Any = None,
+        http_client: Any = None,
+        async_http_client: Any = None,
+    ) -> ClientPair:
+        """Clients for an adapter object, from the connection fields it declares."""
         return cls(
             api_key=api_key,
             base_url=component.base_url,
@@ -177,8 +182,21 @@ class ClientPair:
             app_name=getattr(component, "app_name", None),
             app_url=getattr(component, "app_url", None),
             default_headers=getattr(component, "default_headers", None),
-            **given,
+            client=client,
+            async_client=async_client,
+            http_client=http_client,
+            async_http_client=async_http_client,
         )
+
+    @staticmethod
+    def pickled(state: dict[str, Any], default: ClientPair) -> ClientPair:
+        """The pair a pickled pydantic object held (``_clients``), else ``default``.
+
+        For frameworks whose unpickling re-runs ``__init__`` from the public fields, where
+        the key is not: the pickled pair keeps it.
+        """
+        pair = (state.get("__pydantic_private__") or {}).get("_clients")
+        return pair if isinstance(pair, ClientPair) else default
 
     def __repr__(self) -> str:  # never show the key
         return f"ClientPair(base_url={self._settings['base_url']!r})"

@@ -247,12 +247,7 @@ class OpenRouter(FunctionCallingLLM):
             **kwargs,
         )
         self._clients = ClientPair.for_component(
-            self,
-            api_key=api_key,
-            client=client,
-            async_client=async_client,
-            http_client=http_client,
-            async_http_client=async_http_client,
+            self, api_key, client, async_client, http_client, async_http_client
         )
 
     @classmethod
@@ -260,10 +255,8 @@ class OpenRouter(FunctionCallingLLM):
         return "OpenRouterKit_LLM"
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)  # re-runs __init__ from the fields: no key there
-        pair = (state.get("__pydantic_private__") or {}).get("_clients")
-        if pair is not None:  # the pickled ClientPair keeps the key (never in to_dict)
-            self._clients = pair
+        super().__setstate__(state)  # re-runs __init__ from the fields, where the key is not
+        self._clients = ClientPair.pickled(state, self._clients)
 
     @property
     def api_base(self) -> str:

@@ -100,12 +100,7 @@ class OpenRouterRerank(BaseNodePostprocessor):
             **kwargs,
         )
         self._clients = ClientPair.for_component(
-            self,
-            api_key=api_key,
-            client=client,
-            async_client=async_client,
-            http_client=http_client,
-            async_http_client=async_http_client,
+            self, api_key, client, async_client, http_client, async_http_client
         )
 
     @classmethod
@@ -113,10 +108,8 @@ class OpenRouterRerank(BaseNodePostprocessor):
         return "OpenRouterRerank"
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)  # re-runs __init__ from the fields: no key there
-        pair = (state.get("__pydantic_private__") or {}).get("_clients")
-        if pair is not None:  # the pickled ClientPair keeps the key (never in to_dict)
-            self._clients = pair
+        super().__setstate__(state)  # re-runs __init__ from the fields, where the key is not
+        self._clients = ClientPair.pickled(state, self._clients)
 
     @property
     def last_response(self) -> Any:
