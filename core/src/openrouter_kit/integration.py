@@ -96,7 +96,7 @@ def error_kind(exc: BaseException) -> ErrorKind | None:
         401: "authentication",
         403: "permission_denied",
         404: "not_found",
-        413: "context_overflow",
+        413: "invalid_request",
         422: "invalid_request",
         429: "rate_limit",
         408: "timeout",
