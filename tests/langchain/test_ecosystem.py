@@ -15,7 +15,6 @@ import langchain_core.exceptions as lc
 import openrouter_kit.errors as core_errors
 import pytest
 from langchain_core.load import dumpd
-from langchain_core.messages import HumanMessage
 from langchain_openrouter_kit import ChatOpenRouter, OpenRouterEmbeddings, OpenRouterRerank
 from lc_wire import Wire, json_response
 
@@ -98,21 +97,6 @@ def test_embeddings_and_rerank_errors_are_mapped_too() -> None:
         OpenRouterEmbeddings(**clients).embed_query("x")
     with pytest.raises(lc.ModelRateLimitError):
         OpenRouterRerank(**clients).rerank(["a"], "q")
-
-
-@pytest.mark.parametrize(("status", "sent"), [(400, 1), (429, 3)])
-def test_agent_retry_middleware_retries_429_but_sends_400_once(status: int, sent: int) -> None:
-    from langchain.agents import create_agent
-    from langchain.agents.middleware import ModelRetryMiddleware
-
-    wire = Wire(error_handler(status))
-    llm = ChatOpenRouter(model="openai/gpt-4o-mini", **wire.clients())  # core retries off
-    # the default retry_on: a ModelError retries when is_retryable, anything else always
-    retry = ModelRetryMiddleware(max_retries=2, on_failure="error", initial_delay=0.0, jitter=False)
-    agent = create_agent(llm, middleware=[retry])
-    with pytest.raises(lc.ModelError):
-        agent.invoke({"messages": [HumanMessage("hi")]})
-    assert len(wire.requests) == sent
 
 
 def test_model_name_is_an_alias_of_model() -> None:

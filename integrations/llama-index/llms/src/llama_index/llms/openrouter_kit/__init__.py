@@ -7,6 +7,7 @@ Cost tracking (`OpenRouterCostHandler`, `track_openrouter_cost`) and model selec
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from llama_index.llms.openrouter_kit._version import __version__
 from llama_index.llms.openrouter_kit.base import OpenRouter
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ __all__ = [
     "AutoOpenRouter",
     "OpenRouter",
     "OpenRouterCostHandler",
+    "__version__",
     "llm_from_selection",
     "track_openrouter_cost",
 ]
