@@ -110,9 +110,13 @@ def test_image_only_model_is_not_a_chat_model() -> None:
 
 def test_unknown_model_gets_defaults_and_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
-        metadata = make_llm(Replay(), "no-such/model").metadata
+        llm = make_llm(Replay(), "no-such/model")
+        metadata = llm.metadata
     assert metadata.context_window == 3900
+    assert metadata.is_function_calling_model is False  # not claimed for an unknown model
+    assert llm.get_model_info().found is False
     assert "not in the OpenRouter /models catalogue" in caplog.text
+    assert "unknown" in caplog.text
 
 
 def test_routing_suffix_falls_back_to_the_base_model() -> None:

@@ -6,8 +6,10 @@ Both clients share every resource class and every pipeline function; they differ
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import weakref
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -572,6 +574,24 @@ class AsyncOpenRouter(_BaseClient):
             default_headers=default_headers,
         )
         self._use_http(http_client)
+        # An httpx pool's connections belong to the event loop that opened them: an owned
+        # pool is kept per running loop, so one client serves successive asyncio.run calls.
+        self._loop_pools: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, httpx.AsyncClient
+        ] = weakref.WeakKeyDictionary()
+
+    def _pool(self) -> httpx.AsyncClient:
+        """The httpx client for the running loop (a caller's, or the emulator's, is used as is)."""
+        if not self._owns_http or self.uses_emulator:
+            return self._http
+        loop = asyncio.get_running_loop()
+        pool = self._loop_pools.get(loop)
+        if pool is None:
+            if self._loop_pools:  # the first loop takes the pool made in __init__
+                self._use_http(None)
+            pool = self._loop_pools[loop] = self._http
+        self._http = pool
+        return pool
 
     async def _request(self, name: str, *, stream: bool = False, **call: Unpack[Call]) -> Any:
         endpoint = ENDPOINTS[name]
@@ -593,7 +613,7 @@ class AsyncOpenRouter(_BaseClient):
             response: httpx.Response | None = None
             caught: Exception | None = None
             try:
-                response = await self._http.send(request, stream=stream)
+                response = await self._pool().send(request, stream=stream)
             except httpx.TransportError as exc:
                 caught = exc
             else:
@@ -625,7 +645,7 @@ class AsyncOpenRouter(_BaseClient):
     async def close(self) -> None:
         """Close connections (only those of an http_client this client created)."""
         if self._owns_http:
-            await self._http.aclose()
+            await self._pool().aclose()
 
     async def __aenter__(self) -> Self:
         return self
