@@ -313,6 +313,18 @@ async def arun(
         options: dict[str, Any] = {"max_retries": 0}
         if base_url:
             options["base_url"] = base_url
+        if not (base_url or "").startswith("emulator://"):
+            # a pool sized to the job: httpcore scans every pooled connection on each request,
+            # so idle connections beyond the concurrency only cost time
+            import httpx
+
+            options["http_client"] = httpx.AsyncClient(
+                limits=httpx.Limits(
+                    max_connections=concurrency, max_keepalive_connections=concurrency
+                ),
+                timeout=httpx.Timeout(600.0, connect=10.0),
+                follow_redirects=True,
+            )
         client = AsyncOpenRouter(api_key=api_key, **options)
     budget = None
     if budget_usd is not None:
@@ -410,6 +422,8 @@ async def arun(
         out.close()
         if own_client:
             await client.close()
+            if "http_client" in options:
+                await options["http_client"].aclose()
     if budget is not None:
         summary.spent_usd = max(summary.spent_usd, budget.spent)
     summary.stopped_by_budget = stop.is_set()
