@@ -477,7 +477,7 @@ def test_messages_and_responses_agent_loops_behave_the_same(client: httpx.Client
         },
     ]
     second = client.post("/messages", json={**body, "messages": messages}).json()
-    assert second["content"] == [{"type": "text", "text": "The result is 42."}]
+    assert second["content"] == [{"type": "text", "text": "The result is 42.", "citations": None}]
 
     tools = [{"type": "function", **tool, "parameters": schema}]
     question = {"role": "user", "content": "Please multiply 6 and 7."}

@@ -429,6 +429,7 @@ def test_messages_api_json_stream_and_tools(client: httpx.Client) -> None:
     assert message["content"][0] == {
         "type": "text",
         "text": "The Eiffel Tower is 330 metres tall and stands in Paris.",
+        "citations": None,
     }
     assert message["stop_reason"] == "end_turn"
     assert set(message["usage"]) >= {"input_tokens", "output_tokens"}

@@ -10,13 +10,14 @@ import asyncio
 import logging
 import os
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
 from . import _hooks, _pipeline, _transports
+from ._binary import AsyncBinaryResponse, BinaryResponse
 from ._endpoints import ENDPOINTS, Endpoint
 from ._pipeline import NOT_GIVEN, NotGiven
 from ._retry import RETRYABLE_STATUSES, RetryPolicy
@@ -25,20 +26,33 @@ from ._version import __version__
 from .errors import APIConnectionError, APITimeoutError, OpenRouterError, remember_secret
 from .resources import (
     Activity,
+    Analytics,
+    Audio,
     Auth,
+    Benchmarks,
+    Byok,
     Chat,
+    Classifications,
     Credits,
+    Datasets,
     Embeddings,
     Endpoints,
+    Files,
     Generations,
     Guardrails,
+    Images,
     Keys,
     Messages,
     Models,
+    Observability,
     Organization,
+    Presets,
     Providers,
     Rerank,
     Responses,
+    Scim,
+    Videos,
+    Workspaces,
 )
 
 if TYPE_CHECKING:
@@ -46,20 +60,33 @@ if TYPE_CHECKING:
 
     from .resources._async import (
         AsyncActivity,
+        AsyncAnalytics,
+        AsyncAudio,
         AsyncAuth,
+        AsyncBenchmarks,
+        AsyncByok,
         AsyncChat,
+        AsyncClassifications,
         AsyncCredits,
+        AsyncDatasets,
         AsyncEmbeddings,
         AsyncEndpoints,
+        AsyncFiles,
         AsyncGenerations,
         AsyncGuardrails,
+        AsyncImages,
         AsyncKeys,
         AsyncMessages,
         AsyncModels,
+        AsyncObservability,
         AsyncOrganization,
+        AsyncPresets,
         AsyncProviders,
         AsyncRerank,
         AsyncResponses,
+        AsyncScim,
+        AsyncVideos,
+        AsyncWorkspaces,
     )
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncOpenRouter", "OpenRouter"]
@@ -107,6 +134,8 @@ class _BaseClient:
 
     _http: httpx.Client | httpx.AsyncClient
     _http_class: type[httpx.Client] | type[httpx.AsyncClient]
+    # the pipeline entry resources call (resources/_resource.Requester): sync or async per client
+    _request: Callable[..., Any]
     # The resources, typed per client below (sync results, or awaitables: resources/_async.pyi).
     chat: Any
     embeddings: Any
@@ -123,6 +152,20 @@ class _BaseClient:
     organization: Any
     guardrails: Any
     auth: Any
+    analytics: Any
+    audio: Any
+    benchmarks: Any
+    byok: Any
+    classifications: Any
+    datasets: Any
+    files: Any
+    images: Any
+    observability: Any
+    presets: Any
+    scim: Any
+    videos: Any
+    workspaces: Any
+    _binary_type: Any
 
     def __init__(
         self,
@@ -187,6 +230,19 @@ class _BaseClient:
         self.organization = Organization(self)
         self.guardrails = Guardrails(self)
         self.auth = Auth(self)
+        self.analytics = Analytics(self)
+        self.audio = Audio(self)
+        self.benchmarks = Benchmarks(self)
+        self.byok = Byok(self)
+        self.classifications = Classifications(self)
+        self.datasets = Datasets(self)
+        self.files = Files(self)
+        self.images = Images(self)
+        self.observability = Observability(self)
+        self.presets = Presets(self)
+        self.scim = Scim(self)
+        self.videos = Videos(self)
+        self.workspaces = Workspaces(self)
 
     @property
     def api_key(self) -> str:
@@ -209,6 +265,9 @@ class _BaseClient:
         extra_body: Mapping[str, Any] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> tuple[httpx.Request, float | None, dict[str, Any] | None]:
+        files = None
+        if endpoint.multipart and body and "file" in body:
+            body, files = _pipeline.multipart_parts(body)
         path, params, sent_body, content = _pipeline.prepare(
             endpoint,
             path_params=path_params,
@@ -217,6 +276,15 @@ class _BaseClient:
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        data = None
+        if files is not None:  # a multipart upload: the other fields go as form fields
+            data = _pipeline.form_fields(sent_body)
+            content = None
+            # the client's default Content-Type is JSON: name the form's own, with its boundary
+            extra_headers = {
+                "Content-Type": f"multipart/form-data; boundary={os.urandom(16).hex()}",
+                **(extra_headers or {}),
+            }
         # A client this object created already carries our headers; an injected one gets them per call.
         headers: dict[str, str] | None = None if self._owns_http else self._headers
         if stream or extra_headers:
@@ -232,6 +300,8 @@ class _BaseClient:
             params=params,
             headers=headers,
             content=content,
+            data=data,
+            files=files,
             timeout=call_timeout,
         )
         if self.hooks:
@@ -255,6 +325,8 @@ class _BaseClient:
         stream_type: Any,
     ) -> Any:
         """The result of a successful response: a stream to iterate, or the parsed object."""
+        if endpoint.binary:
+            return self._binary_type(response)
         if stream:
             on_finish = None
             if self.hooks:
@@ -327,6 +399,7 @@ class OpenRouter(_BaseClient):
 
     _http: httpx.Client
     _http_class = httpx.Client
+    _binary_type = BinaryResponse
     chat: Chat
     embeddings: Embeddings
     rerank: Rerank
@@ -341,6 +414,19 @@ class OpenRouter(_BaseClient):
     keys: Keys
     organization: Organization
     guardrails: Guardrails
+    analytics: Analytics
+    audio: Audio
+    benchmarks: Benchmarks
+    byok: Byok
+    classifications: Classifications
+    datasets: Datasets
+    files: Files
+    images: Images
+    observability: Observability
+    presets: Presets
+    scim: Scim
+    videos: Videos
+    workspaces: Workspaces
     auth: Auth
 
     def __init__(
@@ -369,7 +455,8 @@ class OpenRouter(_BaseClient):
         endpoint = ENDPOINTS[name]
         request, deadline, sent_body = self._prepare(endpoint, stream=stream, **call)
         try:
-            response = self._send(endpoint, request, stream=stream, deadline=deadline)
+            unread = stream or endpoint.binary
+            response = self._send(endpoint, request, stream=unread, deadline=deadline)
             return self._finish(endpoint, sent_body, response, stream, Stream)
         except BaseException as exc:
             if self.hooks:
@@ -435,6 +522,7 @@ class AsyncOpenRouter(_BaseClient):
 
     _http: httpx.AsyncClient
     _http_class = httpx.AsyncClient
+    _binary_type = AsyncBinaryResponse
     # Same resource objects as OpenRouter; the stubs say their methods return awaitables.
     chat: AsyncChat
     embeddings: AsyncEmbeddings
@@ -451,6 +539,19 @@ class AsyncOpenRouter(_BaseClient):
     organization: AsyncOrganization
     guardrails: AsyncGuardrails
     auth: AsyncAuth
+    analytics: AsyncAnalytics
+    audio: AsyncAudio
+    benchmarks: AsyncBenchmarks
+    byok: AsyncByok
+    classifications: AsyncClassifications
+    datasets: AsyncDatasets
+    files: AsyncFiles
+    images: AsyncImages
+    observability: AsyncObservability
+    presets: AsyncPresets
+    scim: AsyncScim
+    videos: AsyncVideos
+    workspaces: AsyncWorkspaces
 
     def __init__(
         self,
@@ -496,7 +597,8 @@ class AsyncOpenRouter(_BaseClient):
         endpoint = ENDPOINTS[name]
         request, deadline, sent_body = self._prepare(endpoint, stream=stream, **call)
         try:
-            response = await self._send(endpoint, request, stream=stream, deadline=deadline)
+            unread = stream or endpoint.binary
+            response = await self._send(endpoint, request, stream=unread, deadline=deadline)
             return self._finish(endpoint, sent_body, response, stream, AsyncStream)
         except BaseException as exc:
             if self.hooks:

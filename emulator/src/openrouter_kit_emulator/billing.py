@@ -88,6 +88,11 @@ class Usage:
             "output_tokens": self.completion_tokens,
             "cache_creation_input_tokens": 0,
             "cache_read_input_tokens": 0,
+            "cache_creation": None,
+            "inference_geo": None,
+            "output_tokens_details": None,
+            "server_tool_use": None,
+            "service_tier": "standard",
             "cost": self.cost,
         }
 
@@ -111,6 +116,8 @@ def generation_record(
     user_agent: str | None,
     referer: str | None,
     latency_ms: int = 0,
+    preset_id: str | None = None,
+    workspace_id: str | None = None,
 ) -> dict[str, Any]:
     """The GET /generation ``data`` object (spec fields)."""
     return {
@@ -150,4 +157,10 @@ def generation_record(
         "provider_responses": None,
         "user_agent": user_agent,
         "http_referer": referer,
+        "service_tier": None,
+        "num_fetches": None,
+        "web_search_engine": None,
+        "preset_id": preset_id,
+        "data_region": "global",
+        "workspace_id": workspace_id,
     }

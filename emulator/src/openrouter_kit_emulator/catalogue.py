@@ -135,12 +135,56 @@ class Model:
 
     @property
     def public(self) -> dict[str, Any]:
-        """The /models entry without emulator-only keys."""
-        return {
+        """The /models entry without emulator-only keys, in the document's shape.
+
+        ``supported_parameters`` keeps the document's ``Parameter`` values only (embedding
+        models' ``dimensions`` etc. are not among them); ``supported_voices`` and ``links``
+        are required there.
+        """
+        out = {
             k: v
             for k, v in self.data.items()
             if k not in ("rerank_provider", "upstream_model", "embedding_dimensions")
         }
+        out["supported_parameters"] = [
+            p for p in out.get("supported_parameters") or [] if p in DOCUMENTED_PARAMETERS
+        ]
+        out.setdefault("supported_voices", None)
+        out.setdefault("links", {"details": f"/api/v1/models/{self.id}/endpoints"})
+        return out
+
+
+# the OpenAPI document's `Parameter` enum (what /models may list as supported_parameters)
+DOCUMENTED_PARAMETERS = frozenset(
+    [
+        "temperature",
+        "top_p",
+        "top_k",
+        "min_p",
+        "top_a",
+        "frequency_penalty",
+        "presence_penalty",
+        "repetition_penalty",
+        "max_tokens",
+        "max_completion_tokens",
+        "logit_bias",
+        "logprobs",
+        "top_logprobs",
+        "prediction",
+        "seed",
+        "response_format",
+        "structured_outputs",
+        "stop",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "include_reasoning",
+        "reasoning",
+        "reasoning_effort",
+        "web_search_options",
+        "verbosity",
+    ]
+)
 
 
 def _providers_for(model: dict[str, Any]) -> list[str]:
@@ -192,9 +236,13 @@ def _build_endpoints(model: dict[str, Any]) -> list[Endpoint]:
             "quantization": quantization,
             "max_completion_tokens": top.get("max_completion_tokens"),
             "max_prompt_tokens": None,
-            "supported_parameters": model.get("supported_parameters") or [],
+            "supported_parameters": [
+                p for p in model.get("supported_parameters") or [] if p in DOCUMENTED_PARAMETERS
+            ],
             "status": 0,
             "uptime_last_30m": round(97.0 + (h >> 20) % 300 / 100.0, 2),
+            "uptime_last_5m": round(97.0 + (h >> 30) % 300 / 100.0, 2),
+            "uptime_last_1d": round(98.0 + (h >> 40) % 200 / 100.0, 2),
             "supports_implicit_caching": "input_cache_read" in pricing,
             "supports_zdr": zdr,
             "latency_last_30m": {
@@ -257,7 +305,7 @@ class Catalogue:
         cached = self._cache.get(key)
         if cached is None:
             models = self.filter(output_modalities, supported_parameters)
-            cached = dumps({"data": [m.public for m in models]})
+            cached = dumps(_listing([m.public for m in models]))
             self._cache[key] = cached
         return cached
 
@@ -265,7 +313,7 @@ class Catalogue:
         key = ("kind", kind)
         cached = self._cache.get(key)
         if cached is None:
-            cached = dumps({"data": [m.public for m in self.of_kind(kind)]})
+            cached = dumps(_listing([m.public for m in self.of_kind(kind)]))
             self._cache[key] = cached
         return cached
 
@@ -302,6 +350,11 @@ class Catalogue:
     @cached_property
     def zdr_payload(self) -> dict[str, Any]:
         return {"data": [e.data for m in self.models for e in m.endpoints if e.zdr]}
+
+
+def _listing(models: list[dict[str, Any]]) -> dict[str, Any]:
+    """A whole model listing: one page, so no next link."""
+    return {"data": models, "total_count": len(models), "links": {"next": None}}
 
 
 _DEFAULT: Catalogue | None = None

@@ -187,6 +187,7 @@ def render(job: Job) -> dict[str, Any]:
         "model": job.model.id,
         "object": "chat.completion",
         "created": job.created,
+        "system_fingerprint": None,
         "choices": [
             {
                 "logprobs": None,

@@ -17,15 +17,21 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlparse
 
-from . import chat, embeddings, messages, rerank, responses, sse
+from . import chat, embeddings, enrich, messages, rerank, responses, sse
+from .backend import Route
 from .behaviours import Behaviours
 from .billing import Usage, generation_record
 from .catalogue import Catalogue, Model, default_catalogue
 from .faults import HEADER as FAULT_HEADER
 from .faults import Fault, parse_header
+from .files import Files
 from .generation import Job, run
 from .ids import IdFactory
-from .routing import check_guardrails, check_spend, resolve_model, route
+from .insights import Insights
+from .integrations import Integrations
+from .media import Media
+from .presets import MODEL_PREFIX, Presets
+from .routing import check_guardrails, check_spend, preferences, resolve_model, route
 from .state import GUARDRAIL_FIELDS, Account, ApiKey, Guardrail, iso
 from .wire import (
     SSE_TYPE,
@@ -38,6 +44,7 @@ from .wire import (
     json_response,
     raw_json_response,
 )
+from .workspaces import Workspaces
 
 API_PREFIX = "/api/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
@@ -113,6 +120,19 @@ class Emulator:
         self.management_key_record, self.management_key = self.account.create_key(
             "Management", management=True
         )
+        # one backend per newer API group (moto style); handler.py only routes to them
+        self.workspaces = Workspaces(
+            self.ids, self.account.owner.id, [m.id for m in self.account.members]
+        )
+        default_workspace = self.workspaces.add_default()
+        self.account.default_workspace_id = default_workspace
+        for seeded in self.account.keys.values():
+            seeded.workspace_id = default_workspace
+        self.integrations = Integrations(self.ids, self.account.organization_id, default_workspace)
+        self.presets = Presets(self.ids, self.account.owner.id, default_workspace)
+        self.files = Files(self.ids)
+        self.media = Media(self.ids, self.catalogue)
+        self.insights = Insights(self.account)
         self.faults: list[Fault] = list(faults)
         self.behaviours = Behaviours(seed)  # per-model latency, failure rate, scripted answers
         self._fault_lock = threading.Lock()
@@ -121,6 +141,21 @@ class Emulator:
 
     def __repr__(self) -> str:  # never show secrets
         return f"<Emulator models={len(self.catalogue.models)} keys={len(self.account.keys)}>"
+
+    def add_preset(
+        self,
+        slug: str,
+        config: dict[str, Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        system_prompt: str | None = None,
+    ) -> dict[str, Any]:
+        """Create a preset (or a new designated version of it); the API cannot create them."""
+        with self.account.lock:
+            return self.presets.add(
+                slug, config, name=name, description=description, system_prompt=system_prompt
+            )
 
     @property
     def state(self) -> Account:
@@ -273,12 +308,29 @@ class Emulator:
             ("POST", "/guardrails/{id}/assignments/members/remove", self._unassign_members, "management:manage guardrails"),
             ("POST", "/auth/keys/code", self._auth_code, "key"),
             ("POST", "/auth/keys", self._auth_exchange, "none"),
+            ("GET", "/model/{author}/{slug}", self._model, "optional"),
         ]  # fmt: skip
+        backends = (
+            self.workspaces, self.integrations, self.presets, self.files, self.media,
+            self.insights,
+        )  # fmt: skip
+        for backend in backends:
+            table.extend(self._locked(route) for route in backend.routes())
         out = []
         for method, template, handler, auth in table:
             pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
             out.append((method, re.compile(f"^{pattern}$"), handler, auth))
         return out
+
+    def _locked(self, route: Route) -> tuple[str, str, Handler, str]:
+        """A backend route whose handler runs under the account lock (the ASGI face is concurrent)."""
+        method, template, handler, auth = route
+
+        def locked(ctx: _Ctx) -> EmulatorResponse:
+            with self.account.lock:
+                return handler(ctx)
+
+        return method, template, locked, auth
 
     def _match(self, method: str, path: str) -> tuple[Handler, dict[str, str], str]:
         allowed = False
@@ -295,7 +347,7 @@ class Emulator:
 
     # generation APIs ---------------------------------------------------------------
     def _prepare(self, ctx: _Ctx, kind: str = "chat") -> tuple[dict[str, Any], Model, Any]:
-        body = ctx.body()
+        body = self._with_preset(ctx, ctx.body())
         model = resolve_model(self.catalogue, body, DEFAULT_MODEL)
         guardrails = self.account.guardrails_for(ctx.key) if ctx.key else []
         check_spend(self.account, ctx.key)
@@ -305,7 +357,7 @@ class Emulator:
         needs: tuple[str, ...] = ()
         if body.get("tools") and kind == "chat":
             needs = ("tools",)
-        endpoint = route(model, body.get("provider"), guardrails, needs=needs)
+        endpoint = route(model, preferences(body), guardrails, needs=needs)
         reasoning = body.get("reasoning")
         if (
             model.reasoning_mandatory
@@ -314,6 +366,32 @@ class Emulator:
         ):
             raise bad_request("Reasoning is mandatory for this endpoint and cannot be disabled.")
         return body, model, endpoint
+
+    def _with_preset(self, ctx: _Ctx, body: dict[str, Any]) -> dict[str, Any]:
+        """Apply an ``@preset/slug`` model string: the preset's config under the request."""
+        model = body.get("model")
+        if not (isinstance(model, str) and model.startswith(MODEL_PREFIX)):
+            return body
+        path = ctx.request.path.rstrip("/")
+        api = "messages" if path.endswith("/messages") else "chat"
+        if path.endswith("/responses"):
+            api = "responses"
+        with self.account.lock:
+            return self.presets.apply(model[len(MODEL_PREFIX) :], body, api)
+
+    def _preset_id(self, ctx: _Ctx) -> str | None:
+        model = ctx.body().get("model")
+        if isinstance(model, str) and model.startswith(MODEL_PREFIX):
+            preset = self.presets.items.get(model[len(MODEL_PREFIX) :])
+            return str(preset["id"]) if preset else None
+        return None
+
+    def _model(self, ctx: _Ctx) -> EmulatorResponse:
+        name = f"{ctx.params['author']}/{ctx.params['slug']}"
+        model = self.catalogue.get(name)
+        if model is None:
+            raise ApiError(404, f"Model {name} not found", with_user=False)
+        return json_response(200, {"data": model.public})
 
     def _record(self, ctx: _Ctx, job: Job, streamed: bool, api_type: str) -> None:
         record = generation_record(
@@ -328,8 +406,12 @@ class Emulator:
             api_type=api_type,
             user_agent=ctx.request.header("user-agent"),
             referer=ctx.request.header("http-referer"),
+            preset_id=self._preset_id(ctx),
+            workspace_id=ctx.key.workspace_id if ctx.key else None,
         )
         self.account.record(ctx.key, record)
+        with self.account.lock:
+            self.insights.remember(job.gen_id, ctx.body(), job.answer.text, job.answer.reasoning)
 
     def _gen_headers(self, job_id: str, provider: str) -> list[tuple[str, str]]:
         return [("x-generation-id", job_id), ("x-provider-name", provider)]
@@ -354,9 +436,8 @@ class Emulator:
         self._record(ctx, job, streamed, "completions")
         if streamed:
             return self._stream_response(job, chat.stream(job, self.keepalives))
-        return json_response(
-            200, chat.render(job), self._gen_headers(job.gen_id, endpoint.provider)
-        )
+        answer = enrich.apply(chat.render(job), body, _last_user_text(body))
+        return json_response(200, answer, self._gen_headers(job.gen_id, endpoint.provider))
 
     def _responses(self, ctx: _Ctx) -> EmulatorResponse:
         body, model, endpoint = self._prepare(ctx)
@@ -416,6 +497,8 @@ class Emulator:
             api_type=api,
             user_agent=ctx.request.header("user-agent"),
             referer=ctx.request.header("http-referer"),
+            preset_id=self._preset_id(ctx),
+            workspace_id=ctx.key.workspace_id if ctx.key else None,
         )
         self.account.record(ctx.key, record)
 
@@ -478,7 +561,7 @@ class Emulator:
             out.append(model.public)
         if not out:
             raise ApiError(404, "No eligible endpoints found")
-        return json_response(200, {"data": out})
+        return json_response(200, {"data": out, "total_count": len(out), "links": {"next": None}})
 
     def _model_endpoints(self, ctx: _Ctx) -> EmulatorResponse:
         name = f"{ctx.params['author']}/{ctx.params['slug']}"
@@ -720,6 +803,8 @@ class Emulator:
                     raise bad_request("reset_interval: must be one of daily, weekly, monthly")
             elif name == "enforce_zdr":
                 value = None if value is None else bool(value)
+            elif name == "include_byok_in_budgets":
+                value = bool(value)
             elif name == "name" and (not isinstance(value, str) or not value):
                 raise bad_request("name: must be a non-empty string")
             out[name] = value
@@ -735,7 +820,11 @@ class Emulator:
         fields = self._guardrail_fields(body)
         with self.account.lock:
             g = Guardrail(
-                id=self.ids.uuid(), name=fields.pop("name"), created_at=self.ids.now(), **fields
+                id=self.ids.uuid(),
+                name=fields.pop("name"),
+                created_at=self.ids.now(),
+                workspace_id=str(body.get("workspace_id") or self.account.default_workspace_id),
+                **fields,
             )
             self.account.guardrails[g.id] = g
         return json_response(201, {"data": g.public()})
@@ -923,6 +1012,16 @@ class Emulator:
         if fault.malformed:
             response.body = response.body[: len(response.body) // 2]
         return response
+
+
+def _last_user_text(body: dict[str, Any]) -> str:
+    for message in reversed(body.get("messages") or []):
+        if isinstance(message, dict) and message.get("role") == "user":
+            content = message.get("content")
+            if isinstance(content, list):
+                return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+            return str(content or "")
+    return ""
 
 
 def _normalise(path: str) -> str:

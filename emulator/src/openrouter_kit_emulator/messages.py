@@ -121,7 +121,7 @@ def _blocks(job: Job) -> list[dict[str, Any]]:
     if answer.reasoning and job.show_reasoning:
         blocks.append({"type": "thinking", "thinking": answer.reasoning, "signature": ""})
     if answer.text or not answer.tool_calls:
-        blocks.append({"type": "text", "text": answer.text})
+        blocks.append({"type": "text", "text": answer.text, "citations": None})
     for call in answer.tool_calls:
         blocks.append(
             {
@@ -142,10 +142,12 @@ def _message(job: Job, content: list[Any], done: bool) -> dict[str, Any]:
         "id": job.gen_id,
         "type": "message",
         "role": "assistant",
+        "container": None,
         "model": job.model.id,
         "provider": job.endpoint.provider,
         "content": content,
         "stop_reason": STOP_REASONS[job.answer.finish] if done else None,
+        "stop_details": None,
         "stop_sequence": None,
         "usage": usage,
     }

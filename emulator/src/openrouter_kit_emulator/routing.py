@@ -16,8 +16,33 @@ from .wire import ApiError
 ROUTING_DOCS = "https://openrouter.ai/docs/guides/routing/provider-selection"
 
 
+AUTO_ROUTER = "openrouter/auto"
+# model-string variants -> the provider preferences they stand for (``:online`` and ``:free``
+# change the model or its tools, not the routing)
+VARIANTS: dict[str, dict[str, Any]] = {
+    "floor": {"sort": "price"},
+    "nitro": {"sort": "throughput"},
+    "exacto": {"sort": "uptime"},
+    "online": {},
+    "free": {},
+}
+
+
+def split_variant(name: str) -> tuple[str, str | None]:
+    """``"openai/gpt-4o:nitro"`` -> ``("openai/gpt-4o", "nitro")``; unknown suffixes stay."""
+    base, sep, variant = name.rpartition(":")
+    if sep and variant in VARIANTS:
+        return base, variant
+    return name, None
+
+
 def resolve_model(catalogue: Catalogue, body: dict[str, Any], default: str) -> Model:
-    """The requested model (``model`` or the first known of ``models``), else a 400."""
+    """The requested model (``model`` or the first known of ``models``), else a 400.
+
+    Exact catalogue ids win (``...:free`` models are their own entries); otherwise a known
+    variant suffix is stripped. ``openrouter/auto`` picks the first model its
+    ``plugins[auto-router].allowed_models`` names, else ``default``.
+    """
     requested = body.get("model")
     candidates: list[str] = []
     if isinstance(requested, str) and requested:
@@ -28,10 +53,60 @@ def resolve_model(catalogue: Catalogue, body: dict[str, Any], default: str) -> M
     if not candidates:
         candidates.append(default)
     for name in candidates:
-        model = catalogue.get(name.removesuffix(":online").removesuffix(":nitro"))
+        model = catalogue.get(name)
+        if model is None and split_variant(name)[0] == AUTO_ROUTER:
+            model = catalogue.get(_auto_choice(catalogue, body, default))
+        if model is None:
+            base, variant = split_variant(name)
+            model = catalogue.get(base) if variant not in (None, "free") else None
         if model is not None:
             return model
     raise ApiError(400, f"{candidates[0]} is not a valid model ID", with_user=True)
+
+
+def _auto_choice(catalogue: Catalogue, body: dict[str, Any], default: str) -> str:
+    for plugin in body.get("plugins") or []:
+        if isinstance(plugin, dict) and plugin.get("id") == "auto-router":
+            for pattern in plugin.get("allowed_models") or []:
+                prefix = str(pattern).rstrip("*")
+                for model in catalogue.models:
+                    if model.id == pattern or (
+                        str(pattern).endswith("*") and model.id.startswith(prefix)
+                    ):
+                        return model.id
+    return default
+
+
+def preferences(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The request's ``provider`` preferences with its model variant folded in."""
+    prefs = body.get("provider")
+    model = body.get("model")
+    variant = split_variant(model)[1] if isinstance(model, str) else None
+    extra = VARIANTS.get(variant or "", {})
+    if not extra:
+        return prefs if isinstance(prefs, dict) else None
+    merged = dict(prefs) if isinstance(prefs, dict) else {}
+    for name, value in extra.items():
+        merged.setdefault(name, value)
+    return merged
+
+
+def _within(endpoint: Endpoint, max_price: dict[str, Any]) -> bool:
+    """``provider.max_price``: USD per million prompt / completion tokens."""
+    for field, price in (
+        ("prompt", endpoint.prompt_price),
+        ("completion", endpoint.completion_price),
+    ):
+        limit = max_price.get(field)
+        if limit is None:
+            continue
+        try:
+            ceiling = float(limit)
+        except (TypeError, ValueError):
+            raise ApiError(400, f"provider.max_price.{field} must be a number") from None
+        if price * 1_000_000 > ceiling + 1e-12:
+            return False
+    return True
 
 
 def _matches(endpoint: Endpoint, names: list[Any]) -> bool:
@@ -152,6 +227,17 @@ def route(
             ranked = [e for name in order for e in endpoints if _matches(e, [name])]
             rest = [e for e in endpoints if e not in ranked]
             endpoints = ranked + ([] if prefs.get("allow_fallbacks") is False else rest)
+        max_price = prefs.get("max_price")
+        if isinstance(max_price, dict) and max_price:
+            endpoints = [e for e in endpoints if _within(e, max_price)]
+            if not endpoints:
+                raise ApiError(
+                    404,
+                    f"No endpoints found for {model.id} within your max_price "
+                    f"(provider.max_price). To learn more about provider routing, visit: "
+                    f"{ROUTING_DOCS}",
+                    with_user=False,
+                )
         sort = prefs.get("sort")
         sort_by = sort.get("by") if isinstance(sort, dict) else sort
         if sort_by == "price":
@@ -160,6 +246,8 @@ def route(
             endpoints.sort(key=lambda e: -e.data["throughput_last_30m"]["p50"])
         elif sort_by == "latency":
             endpoints.sort(key=lambda e: e.data["latency_last_30m"]["p50"])
+        elif sort_by == "uptime":  # :exacto, the most reliable providers first
+            endpoints.sort(key=lambda e: -e.data["uptime_last_1d"])
         if not endpoints:
             if prefs.get("zdr"):
                 raise ApiError(

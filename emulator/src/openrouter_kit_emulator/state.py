@@ -57,6 +57,7 @@ class ApiKey:
     include_byok_in_limit: bool = False
     expires_at: str | None = None
     updated_at: float | None = None
+    workspace_id: str = ""
     usage: float = 0.0
     usage_daily: float = 0.0
     usage_weekly: float = 0.0
@@ -113,6 +114,7 @@ class ApiKey:
             "updated_at": iso(self.updated_at) if self.updated_at else None,
             "expires_at": self.expires_at,
             "creator_user_id": self.creator_user_id,
+            "workspace_id": self.workspace_id,
         }
 
     def current(self) -> dict[str, Any]:
@@ -158,7 +160,7 @@ class Member:
             "email": self.email,
             "first_name": self.first_name,
             "last_name": self.last_name,
-            "role": self.role,
+            "role": self.role if self.role.startswith("org:") else f"org:{self.role}",
         }
 
 
@@ -171,6 +173,7 @@ GUARDRAIL_FIELDS = (
     "ignored_providers",
     "allowed_models",
     "enforce_zdr",
+    "include_byok_in_budgets",
 )
 
 
@@ -186,6 +189,8 @@ class Guardrail:
     ignored_providers: list[str] | None = None
     allowed_models: list[str] | None = None
     enforce_zdr: bool | None = None
+    include_byok_in_budgets: bool = False
+    workspace_id: str = ""
     updated_at: float | None = None
     spent: float = 0.0
     period: str = ""
@@ -212,6 +217,8 @@ class Guardrail:
             "ignored_providers": self.ignored_providers,
             "allowed_models": self.allowed_models,
             "enforce_zdr": self.enforce_zdr,
+            "include_byok_in_budgets": self.include_byok_in_budgets,
+            "workspace_id": self.workspace_id,
             "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at) if self.updated_at else None,
         }
@@ -260,6 +267,7 @@ class Account:
         self.total_credits = credits
         self.total_usage = 0.0
         self.organization_id = "org_" + ids.hex(24)
+        self.default_workspace_id = ""  # set by the Emulator once its workspaces exist
         self.owner = Member(ids.user_id(), "owner@example.com", "Ada", "Lovelace", "admin")
         self.members: list[Member] = [
             self.owner,
@@ -295,6 +303,7 @@ class Account:
                 creator_user_id=creator or self.owner.id,
                 is_management=management,
                 secret=secret,
+                workspace_id=self.default_workspace_id,
             )
             for attr, value in fields.items():
                 setattr(key, attr, value)
