@@ -162,6 +162,20 @@ def _class(
         and any(ast.unparse(d) in ("overload", "typing.overload") for d in item.decorator_list)
     }
     for item in node.body:
+        if (
+            isinstance(item, ast.Assign)
+            and isinstance(item.value, ast.Call)
+            and isinstance(item.value.func, ast.Name)
+            and item.value.func.id == "operation"
+        ):
+            # a method made from the generated operation table: keywords as documented
+            for target in item.targets:
+                if isinstance(target, ast.Name):
+                    body.append(
+                        f"    async def {target.id}(self, *args: str, **params: Any) -> Any: ..."
+                    )
+                    used.add("Any")
+            continue
         if not isinstance(item, ast.FunctionDef):
             continue
         if item.name in overloaded and not item.decorator_list:

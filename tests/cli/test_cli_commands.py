@@ -329,3 +329,24 @@ def test_piped_json_run_is_clean(tmp_path: Any) -> None:
     assert json.loads(done.stdout)["text"] == "42"
     assert "\r" not in done.stderr and "\x1b[" not in done.stderr and "waiting" not in done.stderr
     assert EMULATOR_NOTICE in done.stderr
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_batch_takes_the_common_options_too(
+    where: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-v1-not-a-real-key")  # --offline must win
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    body = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
+    lines = [
+        {"custom_id": f"r{i}", "method": "POST", "url": "/v1/chat/completions", "body": body}
+        for i in range(3)
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    common = ["--offline", "--json"]
+    command = ["batch", str(source), "-o", str(out)]
+    argv = [*common, *command] if where == "before" else [*command, *common]
+    assert cli.main(argv) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["succeeded"] == 3 and summary["failed"] == 0
+    assert len(out.read_text().splitlines()) == 3

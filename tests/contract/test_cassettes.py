@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from openrouter_kit._endpoints import ENDPOINTS
+from openrouter_kit._endpoints import ENDPOINTS, GENERATED
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "cassettes"
@@ -199,11 +199,16 @@ def _covered() -> dict[str, list[str]]:
 COVERED = _covered()
 
 
-def test_the_endpoint_table_has_39_endpoints() -> None:
-    assert len(ENDPOINTS) == 39
+# The 39 hand-written endpoints have recorded cassettes; the operations added from the OpenAPI
+# document are checked against the document's own examples (tests/contract/test_spec_drift.py).
+RECORDED = sorted(set(ENDPOINTS) - GENERATED)
 
 
-@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_the_hand_written_endpoints_are_the_39() -> None:
+    assert len(RECORDED) == 39
+
+
+@pytest.mark.parametrize("name", RECORDED)
 def test_endpoint_has_a_cassette(name: str) -> None:
     endpoint = ENDPOINTS[name]
     assert COVERED[name], f"no cassette calls {endpoint.method} {endpoint.path} ({name})"

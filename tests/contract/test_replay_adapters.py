@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import httpx
+import langchain_core.exceptions
 import pytest
 from contract_support import (
     CHAT_ERROR,
@@ -153,7 +154,9 @@ def test_langchain_error(case: Case) -> None:
     served = Served(case)
     with pytest.raises(errors.APIStatusError) as info:
         served.langchain().invoke("hello")
-    assert type(info.value) is errors.STATUS_ERRORS[case.interaction.status]
+    # the core's class, also LangChain's (langchain_core.exceptions.ModelError) for agents
+    assert type(info.value).__mro__[1] is errors.STATUS_ERRORS[case.interaction.status]
+    assert isinstance(info.value, langchain_core.exceptions.ModelError)
     assert info.value.message == raw["error"]["message"]
     assert len(served.sent) == 1
 

@@ -45,6 +45,7 @@ def pages() -> list[Path]:
     """Every documentation page: README.md, the distributions' READMEs, docs/**/*.md."""
     found = [ROOT / "README.md"]
     found += sorted(ROOT.glob("*/README.md")) + sorted(ROOT.glob("integrations/*/README.md"))
+    found += sorted(ROOT.glob("integrations/llama-index/*/README.md"))  # the LlamaHub packages
     found += sorted((ROOT / "docs").rglob("*.md"))
     return [page for page in found if page.is_file()]
 

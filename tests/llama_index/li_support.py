@@ -111,6 +111,6 @@ class RecordingEventHandler(BaseEventHandler):
         self.events.append(event)
 
     def names(self, *kinds: str) -> list[str]:
-        """Class names of the recorded events, optionally only those whose name contains a kind."""
-        names = [type(e).__name__ for e in self.events]
+        """Event names (class_name()) of the recorded events, optionally only those whose name contains a kind."""
+        names = [e.class_name() for e in self.events]  # the framework's event name
         return [n for n in names if not kinds or any(k in n for k in kinds)]

@@ -110,9 +110,13 @@ def test_image_only_model_is_not_a_chat_model() -> None:
 
 def test_unknown_model_gets_defaults_and_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
-        metadata = make_llm(Replay(), "no-such/model").metadata
+        llm = make_llm(Replay(), "no-such/model")
+        metadata = llm.metadata
     assert metadata.context_window == 3900
+    assert metadata.is_function_calling_model is False  # not claimed for an unknown model
+    assert llm.get_model_info().found is False
     assert "not in the OpenRouter /models catalogue" in caplog.text
+    assert "unknown" in caplog.text
 
 
 def test_routing_suffix_falls_back_to_the_base_model() -> None:
@@ -325,7 +329,9 @@ def test_instrumentation_events_for_chat_stream_and_structured_output(
     start = next(
         e for e in instrumentation_events.events if type(e).__name__ == "LLMChatStartEvent"
     )
-    assert start.model_dict["model_name"] == "qwen/qwen3-235b-a22b"
+    # llama-index-core names the LLM's model field by its alias from 0.14.2x, by name before
+    model_dict = start.model_dict
+    assert model_dict.get("model_name", model_dict.get("model")) == "qwen/qwen3-235b-a22b"
     assert "sk-or-v1-test" not in json.dumps(start.model_dict, default=str)
     end = next(e for e in instrumentation_events.events if type(e).__name__ == "LLMChatEndEvent")
     assert end.response.additional_kwargs["cost"] == 0.5

@@ -72,6 +72,10 @@ class Endpoint:
     # The stream always ends with `data: [DONE]` (chat and responses, per real traffic), so a
     # body that ends without it was cut off and must not pass for a complete answer.
     ends_with_done: bool = False
+    # The success answer is bytes (audio, a file, a video): returned unread as a BinaryResponse.
+    binary: bool = False
+    # The body may carry a file: sent as multipart/form-data when it does.
+    multipart: bool = False
 
     @property
     def response_model(self) -> Any:
@@ -139,7 +143,6 @@ MESSAGES_RULES: tuple[v.Rule, ...] = (
     StringList("stop_sequences"),
     Mapped("metadata"),
     Flag("stream"),
-    OneOf("service_tier", ("auto", "standard_only")),
     OneOf("speed", ("fast", "standard")),
     *v.ROUTING_RULES,
 )
@@ -378,3 +381,32 @@ ENDPOINTS: dict[str, Endpoint] = _endpoints(
         "auth.exchange_code", "POST", "/auth/keys", _ref("auth:AuthKey"), rules=AUTH_EXCHANGE_RULES
     ),
 )
+
+
+def _generated_rows() -> dict[str, Endpoint]:
+    """Rows for the operations of spec/openapi.yaml that no hand-written row above covers.
+
+    Their answers parse into the permissive base model (every field kept); binary answers and
+    multipart uploads are flagged from the document's content types.
+    """
+    from ._generated.operations import OPERATIONS
+
+    rows: dict[str, Endpoint] = {}
+    for op in OPERATIONS.values():
+        if op.name in ENDPOINTS or op.name in rows:
+            continue
+        rows[op.name] = Endpoint(
+            op.name,
+            op.method,
+            op.path,
+            None if op.binary else _ref("_base:OpenRouterModel"),
+            stream_event=_ref("_base:OpenRouterModel") if op.streams else None,
+            binary=op.binary,
+            multipart=op.multipart,
+        )
+    return rows
+
+
+GENERATED: frozenset[str] = frozenset(_generated_rows())
+"""Names of the rows made from the document alone (no hand-written row)."""
+ENDPOINTS.update(_generated_rows())

@@ -165,6 +165,25 @@ def build_query(
     return params
 
 
+def multipart_parts(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split a body into its form fields and its `file` part (read from any accepted form)."""
+    from ._binary import file_part
+
+    fields = dict(body)
+    return fields, {"file": file_part("file", fields.pop("file"))}
+
+
+def form_fields(body: Mapping[str, Any] | None) -> dict[str, str]:
+    """Form values for a multipart upload: strings as they are, anything else as JSON."""
+    from ._json import dumps
+
+    return {
+        key: value if isinstance(value, str) else dumps(value).decode()
+        for key, value in (body or {}).items()
+        if value is not None
+    }
+
+
 def prepare(
     endpoint: Endpoint,
     *,

@@ -32,6 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from ._display import format_usd
 from ._retry import RETRYABLE_STATUSES, RetryPolicy
 from .cost import Budget, BudgetExceededError
 from .errors import APIConnectionError, APIStatusError, OpenRouterError
@@ -173,7 +174,7 @@ class BatchSummary:
     def __str__(self) -> str:
         line = (
             f"{self.succeeded} succeeded, {self.failed} failed, {self.skipped} already done, "
-            f"{self.remaining} remaining of {self.total}; spent ${self.spent_usd:.6f} "
+            f"{self.remaining} remaining of {self.total}; spent {format_usd(self.spent_usd)} "
             f"in {self.seconds:.1f} s"
         )
         if self.stopped_by_budget:
@@ -456,7 +457,7 @@ def add_parser(sub: Any) -> None:
 
 def _command(args: Any, console: Any) -> int:
     api_key = args.api_key or os.environ.get("OPENROUTER_API_KEY") or None
-    base_url = args.base_url
+    base_url = "emulator://" if getattr(args, "offline", False) else args.base_url
     if api_key is None and base_url is None:
         console.warn("batch: no OPENROUTER_API_KEY: running on the in-process emulator")
         base_url = "emulator://"
@@ -477,6 +478,8 @@ def _command(args: Any, console: Any) -> int:
         console.error(f"batch: {exc}")
         return 2
     console.info(f"batch: {summary}")
+    if getattr(args, "json", False):  # the summary as data, like the other commands' --json
+        console.json({k: v for k, v in vars(summary).items() if k != "budget_message"})
     if summary.stopped_by_budget and summary.remaining:
         if summary.budget_message:
             console.info(f"batch: {summary.budget_message}")

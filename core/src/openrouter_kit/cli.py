@@ -647,6 +647,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import batch
 
     batch.add_parser(sub)
+    _common_options(sub.choices["batch"], top=False)  # --offline/--json after its name too
 
     p = sub.add_parser(
         "demo",

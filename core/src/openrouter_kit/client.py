@@ -6,15 +6,18 @@ Both clients share every resource class and every pipeline function; they differ
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
 from . import _hooks, _pipeline, _transports
+from ._binary import AsyncBinaryResponse, BinaryResponse
 from ._endpoints import ENDPOINTS, Endpoint
 from ._pipeline import NOT_GIVEN, NotGiven
 from ._retry import RETRYABLE_STATUSES, RetryPolicy
@@ -23,20 +26,33 @@ from ._version import __version__
 from .errors import APIConnectionError, APITimeoutError, OpenRouterError, remember_secret
 from .resources import (
     Activity,
+    Analytics,
+    Audio,
     Auth,
+    Benchmarks,
+    Byok,
     Chat,
+    Classifications,
     Credits,
+    Datasets,
     Embeddings,
     Endpoints,
+    Files,
     Generations,
     Guardrails,
+    Images,
     Keys,
     Messages,
     Models,
+    Observability,
     Organization,
+    Presets,
     Providers,
     Rerank,
     Responses,
+    Scim,
+    Videos,
+    Workspaces,
 )
 
 if TYPE_CHECKING:
@@ -44,20 +60,33 @@ if TYPE_CHECKING:
 
     from .resources._async import (
         AsyncActivity,
+        AsyncAnalytics,
+        AsyncAudio,
         AsyncAuth,
+        AsyncBenchmarks,
+        AsyncByok,
         AsyncChat,
+        AsyncClassifications,
         AsyncCredits,
+        AsyncDatasets,
         AsyncEmbeddings,
         AsyncEndpoints,
+        AsyncFiles,
         AsyncGenerations,
         AsyncGuardrails,
+        AsyncImages,
         AsyncKeys,
         AsyncMessages,
         AsyncModels,
+        AsyncObservability,
         AsyncOrganization,
+        AsyncPresets,
         AsyncProviders,
         AsyncRerank,
         AsyncResponses,
+        AsyncScim,
+        AsyncVideos,
+        AsyncWorkspaces,
     )
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncOpenRouter", "OpenRouter"]
@@ -105,6 +134,8 @@ class _BaseClient:
 
     _http: httpx.Client | httpx.AsyncClient
     _http_class: type[httpx.Client] | type[httpx.AsyncClient]
+    # the pipeline entry resources call (resources/_resource.Requester): sync or async per client
+    _request: Callable[..., Any]
     # The resources, typed per client below (sync results, or awaitables: resources/_async.pyi).
     chat: Any
     embeddings: Any
@@ -121,6 +152,20 @@ class _BaseClient:
     organization: Any
     guardrails: Any
     auth: Any
+    analytics: Any
+    audio: Any
+    benchmarks: Any
+    byok: Any
+    classifications: Any
+    datasets: Any
+    files: Any
+    images: Any
+    observability: Any
+    presets: Any
+    scim: Any
+    videos: Any
+    workspaces: Any
+    _binary_type: Any
 
     def __init__(
         self,
@@ -185,6 +230,19 @@ class _BaseClient:
         self.organization = Organization(self)
         self.guardrails = Guardrails(self)
         self.auth = Auth(self)
+        self.analytics = Analytics(self)
+        self.audio = Audio(self)
+        self.benchmarks = Benchmarks(self)
+        self.byok = Byok(self)
+        self.classifications = Classifications(self)
+        self.datasets = Datasets(self)
+        self.files = Files(self)
+        self.images = Images(self)
+        self.observability = Observability(self)
+        self.presets = Presets(self)
+        self.scim = Scim(self)
+        self.videos = Videos(self)
+        self.workspaces = Workspaces(self)
 
     @property
     def api_key(self) -> str:
@@ -207,6 +265,9 @@ class _BaseClient:
         extra_body: Mapping[str, Any] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> tuple[httpx.Request, float | None, dict[str, Any] | None]:
+        files = None
+        if endpoint.multipart and body and "file" in body:
+            body, files = _pipeline.multipart_parts(body)
         path, params, sent_body, content = _pipeline.prepare(
             endpoint,
             path_params=path_params,
@@ -215,6 +276,15 @@ class _BaseClient:
             extra_query=extra_query,
             extra_body=extra_body,
         )
+        data = None
+        if files is not None:  # a multipart upload: the other fields go as form fields
+            data = _pipeline.form_fields(sent_body)
+            content = None
+            # the client's default Content-Type is JSON: name the form's own, with its boundary
+            extra_headers = {
+                "Content-Type": f"multipart/form-data; boundary={os.urandom(16).hex()}",
+                **(extra_headers or {}),
+            }
         # A client this object created already carries our headers; an injected one gets them per call.
         headers: dict[str, str] | None = None if self._owns_http else self._headers
         if stream or extra_headers:
@@ -230,6 +300,8 @@ class _BaseClient:
             params=params,
             headers=headers,
             content=content,
+            data=data,
+            files=files,
             timeout=call_timeout,
         )
         if self.hooks:
@@ -253,6 +325,8 @@ class _BaseClient:
         stream_type: Any,
     ) -> Any:
         """The result of a successful response: a stream to iterate, or the parsed object."""
+        if endpoint.binary:
+            return self._binary_type(response)
         if stream:
             on_finish = None
             if self.hooks:
@@ -325,6 +399,7 @@ class OpenRouter(_BaseClient):
 
     _http: httpx.Client
     _http_class = httpx.Client
+    _binary_type = BinaryResponse
     chat: Chat
     embeddings: Embeddings
     rerank: Rerank
@@ -339,6 +414,19 @@ class OpenRouter(_BaseClient):
     keys: Keys
     organization: Organization
     guardrails: Guardrails
+    analytics: Analytics
+    audio: Audio
+    benchmarks: Benchmarks
+    byok: Byok
+    classifications: Classifications
+    datasets: Datasets
+    files: Files
+    images: Images
+    observability: Observability
+    presets: Presets
+    scim: Scim
+    videos: Videos
+    workspaces: Workspaces
     auth: Auth
 
     def __init__(
@@ -367,7 +455,8 @@ class OpenRouter(_BaseClient):
         endpoint = ENDPOINTS[name]
         request, deadline, sent_body = self._prepare(endpoint, stream=stream, **call)
         try:
-            response = self._send(endpoint, request, stream=stream, deadline=deadline)
+            unread = stream or endpoint.binary
+            response = self._send(endpoint, request, stream=unread, deadline=deadline)
             return self._finish(endpoint, sent_body, response, stream, Stream)
         except BaseException as exc:
             if self.hooks:
@@ -433,6 +522,7 @@ class AsyncOpenRouter(_BaseClient):
 
     _http: httpx.AsyncClient
     _http_class = httpx.AsyncClient
+    _binary_type = AsyncBinaryResponse
     # Same resource objects as OpenRouter; the stubs say their methods return awaitables.
     chat: AsyncChat
     embeddings: AsyncEmbeddings
@@ -449,6 +539,19 @@ class AsyncOpenRouter(_BaseClient):
     organization: AsyncOrganization
     guardrails: AsyncGuardrails
     auth: AsyncAuth
+    analytics: AsyncAnalytics
+    audio: AsyncAudio
+    benchmarks: AsyncBenchmarks
+    byok: AsyncByok
+    classifications: AsyncClassifications
+    datasets: AsyncDatasets
+    files: AsyncFiles
+    images: AsyncImages
+    observability: AsyncObservability
+    presets: AsyncPresets
+    scim: AsyncScim
+    videos: AsyncVideos
+    workspaces: AsyncWorkspaces
 
     def __init__(
         self,
@@ -471,12 +574,31 @@ class AsyncOpenRouter(_BaseClient):
             default_headers=default_headers,
         )
         self._use_http(http_client)
+        # An httpx pool's connections belong to the event loop that opened them: an owned
+        # pool is kept per running loop, so one client serves successive asyncio.run calls.
+        self._loop_pools: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, httpx.AsyncClient
+        ] = weakref.WeakKeyDictionary()
+
+    def _pool(self) -> httpx.AsyncClient:
+        """The httpx client for the running loop (a caller's, or the emulator's, is used as is)."""
+        if not self._owns_http or self.uses_emulator:
+            return self._http
+        loop = asyncio.get_running_loop()
+        pool = self._loop_pools.get(loop)
+        if pool is None:
+            if self._loop_pools:  # the first loop takes the pool made in __init__
+                self._use_http(None)
+            pool = self._loop_pools[loop] = self._http
+        self._http = pool
+        return pool
 
     async def _request(self, name: str, *, stream: bool = False, **call: Unpack[Call]) -> Any:
         endpoint = ENDPOINTS[name]
         request, deadline, sent_body = self._prepare(endpoint, stream=stream, **call)
         try:
-            response = await self._send(endpoint, request, stream=stream, deadline=deadline)
+            unread = stream or endpoint.binary
+            response = await self._send(endpoint, request, stream=unread, deadline=deadline)
             return self._finish(endpoint, sent_body, response, stream, AsyncStream)
         except BaseException as exc:
             if self.hooks:
@@ -491,7 +613,7 @@ class AsyncOpenRouter(_BaseClient):
             response: httpx.Response | None = None
             caught: Exception | None = None
             try:
-                response = await self._http.send(request, stream=stream)
+                response = await self._pool().send(request, stream=stream)
             except httpx.TransportError as exc:
                 caught = exc
             else:
@@ -523,7 +645,7 @@ class AsyncOpenRouter(_BaseClient):
     async def close(self) -> None:
         """Close connections (only those of an http_client this client created)."""
         if self._owns_http:
-            await self._http.aclose()
+            await self._pool().aclose()
 
     async def __aenter__(self) -> Self:
         return self

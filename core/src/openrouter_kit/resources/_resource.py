@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 import httpx
 
 from ..errors import InvalidRequestError
 
-if TYPE_CHECKING:
-    from ..client import _BaseClient
+
+class Requester(Protocol):
+    """What a resource needs of its client: the one pipeline entry (resources never import it)."""
+
+    def _request(self, name: str, **kwargs: Any) -> Any: ...
+
 
 OPTION_NAMES = frozenset({"extra_headers", "extra_query", "extra_body", "timeout"})
 
@@ -34,15 +38,47 @@ class RequestOptions(TypedDict, total=False):
 
 
 def split_options(where: str, params: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
-    """Pop the request options out of `params`; an unknown keyword raises TypeError naming it."""
-    unknown = params.keys() - allowed - OPTION_NAMES
+    """Pop the request options out of `params`; an unknown keyword raises TypeError naming it.
+
+    Besides `allowed`, every body field, query parameter and header parameter that the API
+    document gives the operation `where` is accepted; a header parameter's keyword (snake case,
+    `x_openrouter_metadata=`) moves into the call's headers.
+    """
+    documented, headers = _documented(where)
+    unknown = params.keys() - allowed - documented - OPTION_NAMES
     if unknown:
         names = ", ".join(sorted(unknown))
         raise TypeError(
             f"{where}() got unexpected keyword argument(s): {names}. "
             "Pass fields this library does not know yet in extra_body={...}."
         )
-    return {name: params.pop(name) for name in OPTION_NAMES if name in params}
+    options = {name: params.pop(name) for name in OPTION_NAMES if name in params}
+    sent = {headers[key]: str(params.pop(key)) for key in list(params) if key in headers}
+    if sent:
+        options["extra_headers"] = {**sent, **(options.get("extra_headers") or {})}
+    return options
+
+
+def split_query(
+    where: str, options: Mapping[str, Any], query: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(query, options) of a GET method: documented query parameters given as keywords join `query`."""
+    params = dict(options)
+    found = split_options(where, params, frozenset())
+    return {**(query or {}), **params}, found
+
+
+def _documented(where: str) -> tuple[frozenset[str], dict[str, str]]:
+    """The keywords the API document gives the operation `where`, and its header keywords."""
+    from .._generated.operations import OPERATIONS
+
+    fields: set[str] = set()
+    headers: dict[str, str] = {}
+    for op in OPERATIONS.values():
+        if op.name == where:
+            fields.update(op.body, op.query)
+            headers.update({h.lower().replace("-", "_"): h for h in op.headers})
+    return frozenset(fields) | frozenset(headers), headers
 
 
 class Resource:
@@ -50,11 +86,11 @@ class Resource:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: _BaseClient) -> None:
+    def __init__(self, client: Requester) -> None:
         self._client = client
 
     def _request(self, name: str, **kwargs: Any) -> Any:
-        return self._client._request(name, **kwargs)  # type: ignore[attr-defined]
+        return self._client._request(name, **kwargs)
 
 
 def page_query(

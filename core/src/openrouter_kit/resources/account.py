@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._pagination import Paginator
 from ..errors import InvalidRequestError
-from ._resource import RequestOptions, Resource, page_query, split_options
+from ._operations import operation
+from ._resource import RequestOptions, Resource, page_query, split_options, split_query
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -25,6 +26,11 @@ COINBASE_CHAINS = (1, 137, 8453)
 class Generations(Resource):
     """What OpenRouter recorded about a generation."""
 
+    content = operation("generations.content")
+    """GET /generation/content: the stored prompt and completion of a generation."""
+    submit_feedback = operation("generations.submit_feedback")
+    """POST /generation/feedback: rate a generation."""
+
     def get(self, id: str, **options: Unpack[RequestOptions]) -> GenerationResponse:
         """Cost, tokens, latency and provider of the generation `id` (e.g. a completion's `.id`)."""
         split_options("generations.get", dict(options), NO_FIELDS)
@@ -38,8 +44,8 @@ class Activity(Resource):
 
     def list(self, *, date: str | None = None, **options: Unpack[RequestOptions]) -> ActivityList:
         """Activity of the last 30 days grouped by day, model and endpoint; `date` ('YYYY-MM-DD') picks one day."""
-        split_options("activity.list", dict(options), NO_FIELDS)
-        return self._request("activity.list", query={"date": date}, **options)  # type: ignore[no-any-return]
+        query, found = split_query("activity.list", options, {"date": date})
+        return self._request("activity.list", query=query, **found)  # type: ignore[no-any-return]
 
 
 class Credits(Resource):
@@ -51,9 +57,18 @@ class Credits(Resource):
         return self._request("credits.get", **options)  # type: ignore[no-any-return]
 
     def create_coinbase_charge(
-        self, *, amount: float, sender: str, chain_id: int, **options: Unpack[RequestOptions]
+        self,
+        *,
+        amount: float | None = None,
+        sender: str | None = None,
+        chain_id: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> CoinbaseCharge:
-        """Deprecated by OpenRouter: create a Coinbase Commerce charge to buy credits with crypto."""
+        """Deprecated by OpenRouter (it never succeeds now): a Coinbase Commerce charge for credits.
+
+        The API document gives it no parameters; the earlier `amount`, `sender` and `chain_id`
+        are still sent when given.
+        """
         warnings.warn(
             "POST /credits/coinbase is deprecated by OpenRouter; buy credits at "
             "https://openrouter.ai/settings/credits instead.",
@@ -61,12 +76,13 @@ class Credits(Resource):
             stacklevel=2,
         )
         split_options("credits.create_coinbase_charge", dict(options), NO_FIELDS)
-        if chain_id not in COINBASE_CHAINS:
+        if chain_id is not None and chain_id not in COINBASE_CHAINS:
             raise InvalidRequestError(
                 "chain_id",
                 f"expected one of {', '.join(map(str, COINBASE_CHAINS))}, got {chain_id!r}",
             )
-        body = {"amount": amount, "sender": sender, "chain_id": chain_id}
+        given = {"amount": amount, "sender": sender, "chain_id": chain_id}
+        body = {k: v for k, v in given.items() if v is not None} or None
         return self._request("credits.create_coinbase_charge", body=body, **options)  # type: ignore[no-any-return]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import InvalidRequestError
-from ._resource import RequestOptions, Resource, split_options
+from ._resource import RequestOptions, Resource, split_options, split_query
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -65,5 +65,5 @@ class Embeddings(Resource):
 
     def list_models(self, **options: Unpack[RequestOptions]) -> ModelList:
         """The embedding models, in the same shape as GET /models."""
-        split_options("embeddings.list_models", dict(options), frozenset())
-        return self._request("embeddings.list_models", **options)  # type: ignore[no-any-return]
+        query, found = split_query("embeddings.list_models", options)
+        return self._request("embeddings.list_models", query=query, **found)  # type: ignore[no-any-return]

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._pagination import Paginator
 from .._validation import id_list
-from ._resource import OPTION_NAMES, RequestOptions, Resource, page_query, split_options
+from ._resource import (
+    OPTION_NAMES,
+    RequestOptions,
+    Resource,
+    page_query,
+    split_options,
+    split_query,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -69,10 +76,8 @@ class Guardrails(Resource):
         **options: Unpack[RequestOptions],
     ) -> GuardrailList:
         """One page of guardrails (limit at most 100); `total_count` counts them all."""
-        split_options("guardrails.list", dict(options), NO_FIELDS)
-        return self._request(  # type: ignore[no-any-return]
-            "guardrails.list", query=page_query(offset, limit), **options
-        )
+        query, found = split_query("guardrails.list", options, page_query(offset, limit))
+        return self._request("guardrails.list", query=query, **found)  # type: ignore[no-any-return]
 
     def list_all(
         self, *, limit: int | None = None, **options: Unpack[RequestOptions]

@@ -12,6 +12,7 @@ from ._resource import (
     Resource,
     page_query,
     split_options,
+    split_query,
     utc_timestamp,
 )
 
@@ -71,9 +72,10 @@ class Keys(Resource):
         **options: Unpack[RequestOptions],
     ) -> KeyList:
         """One page (up to 100) of the account's keys; `offset` skips that many."""
-        split_options("keys.list", dict(options), NO_FIELDS)
-        query = {"include_disabled": include_disabled, **page_query(offset, None)}
-        return self._request("keys.list", query=query, **options)  # type: ignore[no-any-return]
+        query, found = split_query(
+            "keys.list", options, {"include_disabled": include_disabled, **page_query(offset, None)}
+        )
+        return self._request("keys.list", query=query, **found)  # type: ignore[no-any-return]
 
     def list_all(
         self, *, include_disabled: bool | None = None, **options: Unpack[RequestOptions]

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidRequestError
-from ._resource import RequestOptions, Resource, split_options
+from ._operations import operation
+from ._resource import RequestOptions, Resource, split_options, split_query
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -19,6 +20,9 @@ NO_FIELDS: frozenset[str] = frozenset()
 class Models(Resource):
     """The model catalogue."""
 
+    get = operation("models.get")
+    """GET /model/{author}/{slug}: one model, as `models.get("author/slug")`."""
+
     def list(
         self,
         *,
@@ -28,13 +32,16 @@ class Models(Resource):
         **options: Unpack[RequestOptions],
     ) -> ModelList:
         """All models, optionally filtered by category, supported parameters or output modalities."""
-        split_options("models.list", dict(options), NO_FIELDS)
-        query = {
-            "category": category,
-            "supported_parameters": supported_parameters,
-            "output_modalities": output_modalities,
-        }
-        return self._request("models.list", query=query, **options)  # type: ignore[no-any-return]
+        query, found = split_query(
+            "models.list",
+            options,
+            {
+                "category": category,
+                "supported_parameters": supported_parameters,
+                "output_modalities": output_modalities,
+            },
+        )
+        return self._request("models.list", query=query, **found)  # type: ignore[no-any-return]
 
     def count(
         self,
@@ -60,5 +67,5 @@ class Models(Resource):
 
     def list_for_user(self, **options: Unpack[RequestOptions]) -> ModelList:
         """The models this key may use, after its provider preferences, privacy settings and guardrails."""
-        split_options("models.list_for_user", dict(options), NO_FIELDS)
-        return self._request("models.list_for_user", **options)  # type: ignore[no-any-return]
+        query, found = split_query("models.list_for_user", options)
+        return self._request("models.list_for_user", query=query, **found)  # type: ignore[no-any-return]

@@ -86,11 +86,15 @@ def run(ctx: DemoContext) -> None:
     ]
 
     llm_cost = recorder.cost("/chat/completions")
-    ctx.extras["llamaindex_tracked_cost"] = costs.total_cost
+    # the tracker also counts the query's embedding and rerank calls; the LLM's are shown here
+    llm_calls = [c for c in costs.tracker.calls if c.endpoint == "chat.completions.create"]
+    llm_tracked = sum(float(c.cost or 0) for c in llm_calls)
+    ctx.extras["llamaindex_tracked_cost"] = llm_tracked
     ctx.say(
-        f"cost: track_openrouter_cost() saw {costs.requests} LLM call(s), {costs.total_tokens} "
-        f"tokens, {format_usd(costs.total_cost)}"
-        + (" (= its usage.cost)" if abs(costs.total_cost - float(llm_cost)) < 1e-12 else "")
+        f"cost: track_openrouter_cost() saw {len(llm_calls)} LLM call(s), "
+        f"{sum(c.total_tokens for c in llm_calls)} tokens, {format_usd(llm_tracked)}"
+        + (" (= its usage.cost)" if abs(llm_tracked - float(llm_cost)) < 1e-12 else "")
+        + f"; {costs.requests} call(s) in all"
     )
     ctx.say(
         f"      embeddings {format_usd(recorder.cost('/embeddings'))} "

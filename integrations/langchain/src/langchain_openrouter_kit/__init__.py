@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from langchain_openrouter_kit.rerank import OpenRouterRerank
     from langchain_openrouter_kit.selection import AutoChatOpenRouter, chat_model_from_selection
 
-__version__ = "0.1.0"
+from langchain_openrouter_kit._version import __version__
+
 __all__ = [
     "AutoChatOpenRouter",
     "ChatOpenRouter",

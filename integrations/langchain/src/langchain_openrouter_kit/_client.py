@@ -2,23 +2,23 @@
 
 The core clients are built lazily, on first use, so constructing a LangChain object is
 cheap and never touches the network; ``client=`` / ``async_client=`` let many objects share
-one core client (one connection pool).
+one core client (one connection pool). The pair of clients is the core's
+``openrouter_kit.integration.ClientPair``: pickling and ``deepcopy`` keep the settings and
+drop the built clients, which the copy rebuilds on first use.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.utils import from_env, secret_from_env
+from openrouter_kit.integration import DEFAULT_BASE_URL, ClientPair, as_wire_dict
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
 if TYPE_CHECKING:
     from openrouter_kit import AsyncOpenRouter, OpenRouter
 
-DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
-
-_build_lock = threading.Lock()
+__all__ = ["DEFAULT_BASE_URL", "OpenRouterClientSettings", "as_wire_dict"]
 
 
 class OpenRouterClientSettings(BaseModel):
@@ -51,77 +51,35 @@ class OpenRouterClientSettings(BaseModel):
     async_client: Any = Field(default=None, exclude=True)
     """A core ``openrouter_kit.AsyncOpenRouter`` to use (and share) for async calls."""
 
-    _sync_client: Any = PrivateAttr(default=None)
-    _async_client: Any = PrivateAttr(default=None)
+    _pair: ClientPair | None = PrivateAttr(default=None)
 
-    def _client_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {
-            "api_key": self.api_key.get_secret_value() if self.api_key else None,
-            "base_url": self.base_url,
-            "app_name": self.app_name,
-            "app_url": self.app_url,
-        }
-        if self.timeout is not None:
-            kwargs["timeout"] = self.timeout
-        if self.max_retries is not None:
-            kwargs["max_retries"] = self.max_retries
-        if self.default_headers:
-            kwargs["default_headers"] = self.default_headers
-        return kwargs
+    @property
+    def model_name(self) -> str:
+        """Alias of ``model``, as on langchain-openai's classes."""
+        return str(getattr(self, "model", ""))
 
-    def _twin_kwargs(self, given: Any) -> dict[str, Any]:
-        """Settings for the missing sync/async twin of a caller's ``client=`` / ``async_client=``.
-
-        The caller configured that client: its twin talks to the same server with the same
-        key and settings (not this object's defaults, which may have no key at all).
-        """
-        kwargs = self._client_kwargs()
-        if given is None:
-            return kwargs
-        kwargs["base_url"] = (
-            "emulator://" if getattr(given, "uses_emulator", False) else str(given.base_url)
-        )
-        kwargs["api_key"] = getattr(given, "api_key", None) or kwargs["api_key"]
-        for name in ("app_name", "app_url", "timeout", "max_retries"):
-            if getattr(given, name, None) is not None:
-                kwargs[name] = getattr(given, name)
-        return kwargs
+    def _clients(self) -> ClientPair:
+        if self._pair is None:
+            self._pair = ClientPair.for_component(
+                self,
+                api_key=self.api_key.get_secret_value() if self.api_key else None,
+                client=self.client,
+                async_client=self.async_client,
+            )
+        return self._pair
 
     def _get_client(self) -> OpenRouter:
         """The sync core client: the one given, else one built on first use and kept."""
-        if self.client is not None:
-            return cast("OpenRouter", self.client)
-        if self._sync_client is None:
-            with _build_lock:
-                if self._sync_client is None:
-                    from openrouter_kit import OpenRouter
-
-                    built = OpenRouter(**self._twin_kwargs(self.async_client))
-                    if self.async_client is not None:
-                        # cost trackers and budgets on the given client see these calls too
-                        built.hooks = self.async_client.hooks
-                    self._sync_client = built
-        return cast("OpenRouter", self._sync_client)
+        return self._clients().sync()
 
     def _get_async_client(self) -> AsyncOpenRouter:
         """The async core client: the one given, else one built on first use and kept."""
-        if self.async_client is not None:
-            return cast("AsyncOpenRouter", self.async_client)
-        if self._async_client is None:
-            with _build_lock:
-                if self._async_client is None:
-                    from openrouter_kit import AsyncOpenRouter
+        return self._clients().async_()
 
-                    built = AsyncOpenRouter(**self._twin_kwargs(self.client))
-                    if self.client is not None:
-                        # cost trackers and budgets on the given client see these calls too
-                        built.hooks = self.client.hooks
-                    self._async_client = built
-        return cast("AsyncOpenRouter", self._async_client)
-
-
-def as_wire_dict(obj: Any) -> dict[str, Any]:
-    """A core result (pydantic, extra fields kept) as its wire-named dict; dicts pass through."""
-    if isinstance(obj, dict):
-        return obj
-    return cast("dict[str, Any]", obj.model_dump(exclude_none=True))
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        # the caller's client= / async_client= are shared, not copied (pools and locks)
+        memo = {} if memo is None else memo
+        for given in (self.client, self.async_client):
+            if given is not None:
+                memo[id(given)] = given
+        return super().__deepcopy__(memo)

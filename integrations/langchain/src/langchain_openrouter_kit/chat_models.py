@@ -36,6 +36,7 @@ from langchain_core.utils.function_calling import (
     convert_to_openai_tool,
 )
 from langchain_core.utils.pydantic import is_basemodel_subclass
+from openrouter_kit.integration import ROUTING_FIELDS
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from langchain_openrouter_kit._client import OpenRouterClientSettings, as_wire_dict
@@ -47,6 +48,7 @@ from langchain_openrouter_kit._convert import (
 )
 from langchain_openrouter_kit._profile import LazyModelProfile
 from langchain_openrouter_kit._types import ProviderPreferences
+from langchain_openrouter_kit.errors import langchain_errors
 
 
 def _allow_load_all() -> None:
@@ -117,13 +119,7 @@ _REQUEST_FIELDS = (
     "top_logprobs",
     "logit_bias",
     "provider",
-    "models",
-    "route",
-    "transforms",
-    "plugins",
-    "session_id",
-    "trace",
-    "user",
+    *ROUTING_FIELDS,
     "cache_control",
     "modalities",
     "image_config",
@@ -350,7 +346,8 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         if self.streaming:
             return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
         create = self._get_client().chat.completions.create
-        completion = create(**self._request_params(messages, stop, kwargs, stream=False))
+        with langchain_errors():
+            completion = create(**self._request_params(messages, stop, kwargs, stream=False))
         return completion_to_chat_result(as_wire_dict(completion))
 
     async def _agenerate(
@@ -363,7 +360,8 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         if self.streaming:
             return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         create = self._get_async_client().chat.completions.create
-        completion = await create(**self._request_params(messages, stop, kwargs, stream=False))
+        with langchain_errors():
+            completion = await create(**self._request_params(messages, stop, kwargs, stream=False))
         return completion_to_chat_result(as_wire_dict(completion))
 
     def _stream(
@@ -374,16 +372,19 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         create = self._get_client().chat.completions.create
-        stream = create(**self._request_params(messages, stop, kwargs, stream=True)).wire_dicts()
-        converter = ChunkConverter()
-        with stream:
-            for wire_chunk in stream:
-                chunk = converter.convert(wire_chunk)
-                if chunk is None:
-                    continue
-                if run_manager and chunk.text:
-                    run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-                yield chunk
+        with langchain_errors():
+            stream = create(
+                **self._request_params(messages, stop, kwargs, stream=True)
+            ).wire_dicts()
+            converter = ChunkConverter()
+            with stream:
+                for wire_chunk in stream:
+                    chunk = converter.convert(wire_chunk)
+                    if chunk is None:
+                        continue
+                    if run_manager and chunk.text:
+                        run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                    yield chunk
 
     async def _astream(
         self,
@@ -393,18 +394,19 @@ class ChatOpenRouter(BaseChatModel, OpenRouterClientSettings):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         create = self._get_async_client().chat.completions.create
-        stream = (
-            await create(**self._request_params(messages, stop, kwargs, stream=True))
-        ).wire_dicts()
-        converter = ChunkConverter()
-        async with stream:
-            async for wire_chunk in stream:
-                chunk = converter.convert(wire_chunk)
-                if chunk is None:
-                    continue
-                if run_manager and chunk.text:
-                    await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-                yield chunk
+        with langchain_errors():
+            stream = (
+                await create(**self._request_params(messages, stop, kwargs, stream=True))
+            ).wire_dicts()
+            converter = ChunkConverter()
+            async with stream:
+                async for wire_chunk in stream:
+                    chunk = converter.convert(wire_chunk)
+                    if chunk is None:
+                        continue
+                    if run_manager and chunk.text:
+                        await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                    yield chunk
 
     # ---- tools and structured output ----------------------------------------------------
 

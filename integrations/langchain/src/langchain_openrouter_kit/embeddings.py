@@ -1,12 +1,16 @@
 """``OpenRouterEmbeddings``: LangChain embeddings over the openrouter-kit core client.
 
 Raw strings go to POST /embeddings in batches of ``chunk_size`` (no tokenizer, no
-downloads); async batches run concurrently up to ``max_concurrency``.
+downloads); batches run concurrently up to ``max_concurrency`` (threads for the sync
+methods, tasks for the async ones). An empty string is sent as one space: the API rejects
+empty input with a 400 that would fail the whole batch.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -16,6 +20,7 @@ from pydantic import ConfigDict, Field
 from langchain_openrouter_kit._client import OpenRouterClientSettings
 from langchain_openrouter_kit._convert import wire_field
 from langchain_openrouter_kit._types import ProviderPreferences
+from langchain_openrouter_kit.errors import langchain_errors
 
 
 @dataclass
@@ -73,7 +78,9 @@ class OpenRouterEmbeddings(OpenRouterClientSettings, Embeddings):
     chunk_size: int = Field(default=1000, gt=0)
     """Texts per request."""
     max_concurrency: int = Field(default=4, gt=0)
-    """Concurrent requests in the async methods."""
+    """Batches in flight at once (sync and async methods)."""
+    show_progress_bar: bool = False
+    """Show a tqdm progress bar over the batches (needs ``tqdm``)."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Other request params, sent in the body."""
 
@@ -88,7 +95,19 @@ class OpenRouterEmbeddings(OpenRouterClientSettings, Embeddings):
         return kwargs
 
     def _batches(self, texts: list[str]) -> list[list[str]]:
+        texts = [text or " " for text in texts]
         return [texts[i : i + self.chunk_size] for i in range(0, len(texts), self.chunk_size)]
+
+    def _progress(self, total: int) -> Any:
+        """A tqdm bar over ``total`` batches, or None when not asked for."""
+        if not self.show_progress_bar:
+            return None
+        try:
+            tqdm = importlib.import_module("tqdm.auto").tqdm  # optional, and untyped
+        except ImportError as error:
+            msg = "show_progress_bar=True needs tqdm: pip install tqdm"
+            raise ImportError(msg) from error
+        return tqdm(total=total, desc="Embedding", unit="batch")
 
     @staticmethod
     def _vectors(response: Any, expected: int) -> list[list[float]]:
@@ -112,8 +131,27 @@ class OpenRouterEmbeddings(OpenRouterClientSettings, Embeddings):
             return vectors, usage
         client = self._get_client()
         kwargs = self._request_kwargs()
-        for batch in self._batches(texts):
-            response = client.embeddings.create(input=batch, **kwargs)
+        batches = self._batches(texts)
+        bar = self._progress(len(batches))
+
+        def embed_batch(batch: list[str]) -> Any:
+            with langchain_errors():
+                response = client.embeddings.create(input=batch, **kwargs)
+            if bar is not None:
+                bar.update(1)
+            return response
+
+        try:
+            if len(batches) == 1 or self.max_concurrency == 1:
+                responses = [embed_batch(batch) for batch in batches]
+            else:
+                workers = min(self.max_concurrency, len(batches))
+                with ThreadPoolExecutor(workers, thread_name_prefix="openrouter-embed") as pool:
+                    responses = list(pool.map(embed_batch, batches))
+        finally:
+            if bar is not None:
+                bar.close()
+        for batch, response in zip(batches, responses, strict=True):
             vectors.extend(self._vectors(response, len(batch)))
             usage.add(response)
         return vectors, usage
@@ -128,13 +166,22 @@ class OpenRouterEmbeddings(OpenRouterClientSettings, Embeddings):
         client = self._get_async_client()
         kwargs = self._request_kwargs()
         limit = asyncio.Semaphore(self.max_concurrency)
+        batches = self._batches(texts)
+        bar = self._progress(len(batches))
 
         async def embed_batch(batch: list[str]) -> Any:
             async with limit:
-                return await client.embeddings.create(input=batch, **kwargs)
+                with langchain_errors():
+                    response = await client.embeddings.create(input=batch, **kwargs)
+            if bar is not None:
+                bar.update(1)
+            return response
 
-        batches = self._batches(texts)
-        responses = await asyncio.gather(*(embed_batch(batch) for batch in batches))
+        try:
+            responses = await asyncio.gather(*(embed_batch(batch) for batch in batches))
+        finally:
+            if bar is not None:
+                bar.close()
         vectors: list[list[float]] = []
         for batch, response in zip(batches, responses, strict=True):
             vectors.extend(self._vectors(response, len(batch)))

@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 
 from langchain_openrouter_kit._client import OpenRouterClientSettings, as_wire_dict
 from langchain_openrouter_kit._types import ProviderPreferences
+from langchain_openrouter_kit.errors import langchain_errors
 
 
 def documents_from_rerank(
@@ -63,24 +64,72 @@ class OpenRouterRerank(OpenRouterClientSettings, BaseDocumentCompressor):
     """OpenRouter rerank model slug."""
     top_n: int | None = Field(default=3, gt=0)
     """How many documents to keep; None keeps all, ranked."""
+    score_threshold: float | None = None
+    """Drop results whose relevance score is below this."""
     provider: ProviderPreferences | None = None
     """Provider routing preferences."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Other request params, sent in the body."""
 
-    def _request_kwargs(self, query: str, documents: Sequence[Document]) -> dict[str, Any]:
+    def _request_kwargs(
+        self, query: str, documents: Sequence[Document | str], top_n: int | None = -1
+    ) -> dict[str, Any]:
+        top_n = self.top_n if top_n == -1 else top_n
         kwargs: dict[str, Any] = {
             "model": self.model,
             "query": query,
-            "documents": [document.page_content for document in documents],
+            "documents": [
+                document if isinstance(document, str) else document.page_content
+                for document in documents
+            ],
         }
-        if self.top_n is not None:
-            kwargs["top_n"] = self.top_n
+        if top_n is not None:
+            kwargs["top_n"] = top_n
         if self.provider is not None:
             kwargs["provider"] = self.provider
         if self.model_kwargs:
             kwargs["extra_body"] = dict(self.model_kwargs)
         return kwargs
+
+    def _results(self, response: Any, count: int) -> list[dict[str, Any]]:
+        """``{"index", "relevance_score"}`` per result, best first, above ``score_threshold``."""
+        results: list[dict[str, Any]] = []
+        for result in as_wire_dict(response).get("results") or []:
+            index, score = result.get("index"), result.get("relevance_score")
+            if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < count:
+                continue
+            if self.score_threshold is not None and (score is None or score < self.score_threshold):
+                continue
+            results.append({"index": index, "relevance_score": score})
+        return results
+
+    def rerank(
+        self, documents: Sequence[str | Document], query: str, *, top_n: int | None = -1
+    ) -> list[dict[str, Any]]:
+        """Rank ``documents`` for ``query``: ``[{"index", "relevance_score"}]``, best first.
+
+        As langchain-cohere's ``CohereRerank.rerank``; ``top_n`` defaults to the field
+        (pass None for all).
+        """
+        if not documents:
+            return []
+        with langchain_errors():
+            response = self._get_client().rerank.create(
+                **self._request_kwargs(query, documents, top_n)
+            )
+        return self._results(response, len(documents))
+
+    async def arerank(
+        self, documents: Sequence[str | Document], query: str, *, top_n: int | None = -1
+    ) -> list[dict[str, Any]]:
+        """Async ``rerank``."""
+        if not documents:
+            return []
+        with langchain_errors():
+            response = await self._get_async_client().rerank.create(
+                **self._request_kwargs(query, documents, top_n)
+            )
+        return self._results(response, len(documents))
 
     def compress_documents(
         self,
@@ -89,10 +138,7 @@ class OpenRouterRerank(OpenRouterClientSettings, BaseDocumentCompressor):
         callbacks: Callbacks | None = None,
     ) -> Sequence[Document]:
         """Return the ``top_n`` most relevant documents, best first, with scores."""
-        if not documents:
-            return []
-        response = self._get_client().rerank.create(**self._request_kwargs(query, documents))
-        return documents_from_rerank(documents, as_wire_dict(response))
+        return documents_from_rerank(documents, {"results": self.rerank(documents, query)})
 
     async def acompress_documents(
         self,
@@ -101,9 +147,5 @@ class OpenRouterRerank(OpenRouterClientSettings, BaseDocumentCompressor):
         callbacks: Callbacks | None = None,
     ) -> Sequence[Document]:
         """Async ``compress_documents``."""
-        if not documents:
-            return []
-        response = await self._get_async_client().rerank.create(
-            **self._request_kwargs(query, documents)
-        )
-        return documents_from_rerank(documents, as_wire_dict(response))
+        ranked = await self.arerank(documents, query)
+        return documents_from_rerank(documents, {"results": ranked})

@@ -37,13 +37,7 @@ METADATA_KEY = "openrouter_selection"
 
 def selection_kwargs(selection: Selection) -> dict[str, Any]:
     """``model``, ``models`` and ``provider`` of a Selection, as ChatOpenRouter arguments."""
-    params = selection.request_params()
-    kwargs: dict[str, Any] = {"model": params["model"]}
-    if params.get("models"):
-        kwargs["models"] = params["models"]
-    if params.get("provider"):
-        kwargs["provider"] = params["provider"]
-    return kwargs
+    return dict(selection.request_params())  # fallbacks and provider only when set
 
 
 def chat_model_from_selection(selection: Selection, **kwargs: Any) -> ChatOpenRouter:

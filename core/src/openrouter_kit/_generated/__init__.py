@@ -1,0 +1,1 @@
+"""What tools/gen_api.py derives from the vendored OpenAPI document (spec/openapi.yaml)."""

@@ -1,0 +1,21 @@
+"""The observability group: Observability destinations (management key)."""
+
+from __future__ import annotations
+
+from ._operations import operation
+from ._resource import Resource
+
+
+class Observability(Resource):
+    """Observability destinations (management key)."""
+
+    list_destinations = operation("observability.list_destinations")
+    """GET /observability/destinations"""
+    create_destination = operation("observability.create_destination")
+    """POST /observability/destinations"""
+    get_destination = operation("observability.get_destination")
+    """GET /observability/destinations/{id}"""
+    update_destination = operation("observability.update_destination")
+    """PATCH /observability/destinations/{id}"""
+    delete_destination = operation("observability.delete_destination")
+    """DELETE /observability/destinations/{id}"""

@@ -1,5 +1,0 @@
-"""LlamaIndex embedding model for OpenRouter, built on openrouter-kit."""
-
-from llama_index.embeddings.openrouter_kit.base import OpenRouterEmbedding
-
-__all__ = ["OpenRouterEmbedding"]

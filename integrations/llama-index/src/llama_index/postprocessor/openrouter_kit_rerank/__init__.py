@@ -1,5 +1,0 @@
-"""LlamaIndex reranking node postprocessor for OpenRouter, built on openrouter-kit."""
-
-from llama_index.postprocessor.openrouter_kit_rerank.base import OpenRouterRerank
-
-__all__ = ["OpenRouterRerank"]
