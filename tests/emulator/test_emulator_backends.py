@@ -202,3 +202,19 @@ def test_logprobs_citations_and_encrypted_reasoning(client: httpx.Client) -> Non
         "choices"
     ][0]["message"]["reasoning_details"]
     assert [d["type"] for d in reasoning] == ["reasoning.text", "reasoning.encrypted"]
+
+
+def test_a_repeated_prompt_is_read_from_the_implicit_cache(client: httpx.Client) -> None:
+    body = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "Hi there"}]}
+    first = client.post("/chat/completions", json=body).json()["usage"]
+    second = client.post("/chat/completions", json=body).json()["usage"]
+    assert first["prompt_tokens_details"]["cached_tokens"] == 0
+    assert second["prompt_tokens_details"]["cached_tokens"] == second["prompt_tokens"] > 0
+    assert second["cost"] < first["cost"]
+    other = {**body, "messages": [{"role": "user", "content": "Something else"}]}
+    assert (
+        client.post("/chat/completions", json=other).json()["usage"]["prompt_tokens_details"][
+            "cached_tokens"
+        ]
+        == 0
+    )

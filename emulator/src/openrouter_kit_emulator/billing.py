@@ -19,6 +19,14 @@ class Usage:
     prompt_cost: float
     completion_cost: float
     image_tokens: int = 0
+    cached_tokens: int = 0
+
+    def read_from_cache(self, endpoint: Endpoint) -> None:
+        """The whole prompt was served from the provider's prompt cache (implicit caching):
+        counted as cached and billed at the endpoint's ``input_cache_read`` price."""
+        read_price = float(endpoint.data["pricing"].get("input_cache_read") or 0)
+        self.cached_tokens = self.prompt_tokens
+        self.prompt_cost = _r(self.prompt_tokens * read_price)
 
     @classmethod
     def priced(cls, endpoint: Endpoint, prompt: int, completion: int, reasoning: int) -> Usage:
@@ -47,7 +55,7 @@ class Usage:
             "cost": self.cost,
             "is_byok": False,
             "prompt_tokens_details": {
-                "cached_tokens": 0,
+                "cached_tokens": self.cached_tokens,
                 "cache_write_tokens": 0,
                 "audio_tokens": 0,
                 "video_tokens": 0,
@@ -68,7 +76,7 @@ class Usage:
         """/responses usage (README fact 16)."""
         return {
             "input_tokens": self.prompt_tokens,
-            "input_tokens_details": {"cached_tokens": 0},
+            "input_tokens_details": {"cached_tokens": self.cached_tokens},
             "output_tokens": self.completion_tokens,
             "output_tokens_details": {"reasoning_tokens": self.reasoning_tokens},
             "total_tokens": self.total_tokens,
@@ -87,7 +95,7 @@ class Usage:
             "input_tokens": self.prompt_tokens,
             "output_tokens": self.completion_tokens,
             "cache_creation_input_tokens": 0,
-            "cache_read_input_tokens": 0,
+            "cache_read_input_tokens": self.cached_tokens,
             "cache_creation": None,
             "inference_geo": None,
             "output_tokens_details": None,
@@ -142,7 +150,7 @@ def generation_record(
         "native_tokens_completion": usage.completion_tokens,
         "native_tokens_completion_images": 0,
         "native_tokens_reasoning": usage.reasoning_tokens,
-        "native_tokens_cached": 0,
+        "native_tokens_cached": usage.cached_tokens,
         "num_media_prompt": None,
         "num_input_audio_prompt": None,
         "num_media_completion": 0,

@@ -49,6 +49,7 @@ from .workspaces import Workspaces
 API_PREFIX = "/api/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
 ACTIVITY_DAYS = 30  # GET /activity?date= reaches this many days back (spec)
+PROMPT_CACHE_SIZE = 1_000  # prompts the implicit cache remembers
 PAGE_MAX = 100  # the largest `limit` of the guardrail lists (spec: "max 100")
 
 Handler = Callable[["_Ctx"], EmulatorResponse]
@@ -133,6 +134,7 @@ class Emulator:
         self.files = Files(self.ids)
         self.media = Media(self.ids, self.catalogue)
         self.insights = Insights(self.account)
+        self._cached_prompts: dict[str, None] = {}  # prompt digests, oldest first
         self.faults: list[Fault] = list(faults)
         self.behaviours = Behaviours(seed)  # per-model latency, failure rate, scripted answers
         self._fault_lock = threading.Lock()
@@ -367,6 +369,23 @@ class Emulator:
             raise bad_request("Reasoning is mandatory for this endpoint and cannot be disabled.")
         return body, model, endpoint
 
+    def _prompt_cache(self, body: dict[str, Any], job: Job) -> None:
+        """Implicit prompt caching: the same prompt again, on an endpoint that caches, reads
+        it from the cache (cached token counters, cache-read price)."""
+        if not job.endpoint.data.get("supports_implicit_caching"):
+            return
+        prompt = {k: body.get(k) for k in ("messages", "input", "system", "instructions", "tools")}
+        digest = hashlib.sha256(
+            f"{job.model.id}|{json.dumps(prompt, sort_keys=True, default=str)}".encode()
+        ).hexdigest()
+        with self.account.lock:
+            if digest in self._cached_prompts:
+                job.usage.read_from_cache(job.endpoint)
+            else:
+                self._cached_prompts[digest] = None
+                if len(self._cached_prompts) > PROMPT_CACHE_SIZE:
+                    del self._cached_prompts[next(iter(self._cached_prompts))]
+
     def _with_preset(self, ctx: _Ctx, body: dict[str, Any]) -> dict[str, Any]:
         """Apply an ``@preset/slug`` model string: the preset's config under the request."""
         model = body.get("model")
@@ -432,6 +451,7 @@ class Emulator:
         job = run(
             conv, model, endpoint, self.ids, show_reasoning=show, scripted=self._scripted(model)
         )
+        self._prompt_cache(body, job)
         streamed = bool(body.get("stream"))
         self._record(ctx, job, streamed, "completions")
         if streamed:
@@ -445,6 +465,7 @@ class Emulator:
         job = run(
             conv, model, endpoint, self.ids, show_reasoning=show, scripted=self._scripted(model)
         )
+        self._prompt_cache(body, job)
         streamed = bool(body.get("stream"))
         self._record(ctx, job, streamed, "responses")
         if streamed:
@@ -466,6 +487,7 @@ class Emulator:
             show_reasoning=show,
             scripted=self._scripted(model),
         )
+        self._prompt_cache(body, job)
         streamed = bool(body.get("stream"))
         self._record(ctx, job, streamed, "messages")
         if streamed:
