@@ -6,6 +6,7 @@ pipeline. The sync client returns the result; the async client returns an awaita
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any, Protocol, TypedDict
@@ -68,6 +69,7 @@ def split_query(
     return {**(query or {}), **params}, found
 
 
+@functools.lru_cache(maxsize=256)  # one entry per operation name: bounded by the API
 def _documented(where: str) -> tuple[frozenset[str], dict[str, str]]:
     """The keywords the API document gives the operation `where`, and its header keywords."""
     from .._generated.operations import OPERATIONS
