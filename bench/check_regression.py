@@ -95,7 +95,9 @@ def bench_python(bench: Path) -> str:
         "-e",
         str(ROOT / "integrations" / "langchain"),
         "-e",
-        str(ROOT / "integrations" / "llama-index"),
+        str(ROOT / "integrations" / "llama-index" / "llms"),
+        "-e",
+        str(ROOT / "integrations" / "llama-index" / "embeddings"),
     ]
     if not python.exists():
         uv = shutil.which("uv")
