@@ -13,7 +13,7 @@ import pytest
 
 ray = pytest.importorskip("ray", reason="Ray is the optional [ray] extra")
 
-from openrouter_kit.ray import ChatCompletions, Embeddings  # noqa: E402
+from openrouter_kit.ray import ChatCompletions, Embeddings, job_totals, release_job  # noqa: E402
 from openrouter_kit_emulator.server import EmulatorServer  # noqa: E402
 
 MODEL = "openai/gpt-4o-mini"
@@ -84,6 +84,11 @@ def test_a_shared_budget_caps_the_spend_across_both_workers(
     assert spent(server) <= limit, f"the emulator billed {spent(server)} of {limit}"
     assert spent(server) == sum(Decimal(str(r["cost"])) for r in answered)
     assert spent(server) > limit / 2, "most of the budget was used"
+    totals = job_totals("budget-test")  # the shared books agree with the server's
+    assert totals == {"spent": spent(server), "reserved": 0}
+    release_job("budget-test")
+    with pytest.raises(ValueError):
+        job_totals("budget-test")
 
 
 def test_embeddings_column(cluster: None, server: EmulatorServer) -> None:

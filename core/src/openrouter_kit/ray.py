@@ -32,7 +32,7 @@ from .cost import Budget, BudgetPricingError
 from .errors import OpenRouterError
 from .selector import AsyncModelSelector
 
-__all__ = ["ChatCompletions", "Embeddings"]
+__all__ = ["ChatCompletions", "Embeddings", "job_totals", "release_job"]
 
 NAMESPACE = "openrouter_kit"
 
@@ -88,16 +88,38 @@ class JobLimits:
         return {"spent": str(self.spent), "reserved": str(self.reserved)}
 
 
+def _actor_name(name: str | None, budget_usd: Any, rps: Any) -> str:
+    if name is None:
+        name = f"{ray.get_runtime_context().get_job_id()}-{budget_usd}-{rps}"
+    return f"limits-{name}"
+
+
 def job_limits(
     name: str | None, budget_usd: float | Decimal | str | None, rps: float | None
 ) -> Any:
-    """The job's shared limits actor (created by the first worker, found by the others)."""
-    if name is None:
-        name = f"limits-{ray.get_runtime_context().get_job_id()}-{budget_usd}-{rps}"
+    """The job's shared limits actor (created by the first worker, found by the others).
+
+    It is detached, so it outlives any one worker of the pool; `release_job(job_name)` ends it.
+    """
     budget = None if budget_usd is None else str(Decimal(str(budget_usd)))
     return JobLimits.options(  # type: ignore[attr-defined]
-        name=name, namespace=NAMESPACE, get_if_exists=True, lifetime="detached"
+        name=_actor_name(name, budget_usd, rps),
+        namespace=NAMESPACE,
+        get_if_exists=True,
+        lifetime="detached",
     ).remote(budget, rps)
+
+
+def job_totals(job_name: str) -> dict[str, Decimal]:
+    """What the job named `job_name` has spent, and holds for requests in flight (USD)."""
+    actor = ray.get_actor(_actor_name(job_name, None, None), namespace=NAMESPACE)
+    totals = ray.get(actor.totals.remote())
+    return {key: Decimal(value) for key, value in totals.items()}
+
+
+def release_job(job_name: str) -> None:
+    """End the shared limits of the job named `job_name` (after its last map_batches)."""
+    ray.kill(ray.get_actor(_actor_name(job_name, None, None), namespace=NAMESPACE))
 
 
 def _python(value: Any) -> Any:
