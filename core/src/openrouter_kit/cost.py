@@ -24,7 +24,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
@@ -464,14 +464,7 @@ class CostTracker:
     def _settle(self, client: Any, call: CallCost) -> None:
         """Replace a cut call's estimate with its GET /generation cost, retrying while it lags."""
         if _is_async_client(client):
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                return
-            task = loop.create_task(self._asettle(client, call))
-            with self._lock:
-                self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(self._asettle(client, call))
             return
         for delay in (0.0, *self.settle_delays):
             if delay:
@@ -500,20 +493,25 @@ class CostTracker:
             if self._apply_generation(call, generation):
                 return
 
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run a lookup on the running loop, kept referenced until done (no loop: dropped)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            work.close()
+            return
+        task = loop.create_task(work)
+        with self._lock:
+            self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     # recording -----------------------------------------------------------------------------
     def _record(self, call: CallCost, client: Any) -> None:
         with self._lock:
             self._calls.append(call)
         if call.cost is None and self.lookup_missing and call.generation_id and client is not None:
             if _is_async_client(client):
-                try:
-                    loop = asyncio.get_running_loop()
-                except RuntimeError:
-                    return
-                task = loop.create_task(self._alookup(client, call))
-                with self._lock:
-                    self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self._spawn(self._alookup(client, call))
             else:
                 self._lookup(client, call)
 

@@ -908,34 +908,33 @@ class Emulator:
         return list(values)
 
     def _assign_keys(self, ctx: _Ctx) -> EmulatorResponse:
-        g = self._get_guardrail(ctx)
-        hashes = self._targets(ctx, "key_hashes")
-        unknown = [h for h in hashes if h not in self.account.keys]
-        if unknown:
-            raise bad_request(f"Unknown key hash(es): {', '.join(unknown)}")
-        assert ctx.key is not None
-        count = self.account.assign(g, hashes, members=False, by=ctx.key.creator_user_id or "")
-        return json_response(200, {"assigned_count": count})
+        return self._assign(ctx, "key_hashes", set(self.account.keys), "key hash(es)", False)
 
     def _unassign_keys(self, ctx: _Ctx) -> EmulatorResponse:
-        g = self._get_guardrail(ctx)
-        count = self.account.unassign(g, self._targets(ctx, "key_hashes"), members=False)
-        return json_response(200, {"unassigned_count": count})
+        return self._unassign(ctx, "key_hashes", members=False)
 
     def _assign_members(self, ctx: _Ctx) -> EmulatorResponse:
-        g = self._get_guardrail(ctx)
-        ids = self._targets(ctx, "member_user_ids")
         known = {m.id for m in self.account.members}
-        unknown = [i for i in ids if i not in known]
-        if unknown:
-            raise bad_request(f"Unknown member user id(s): {', '.join(unknown)}")
-        assert ctx.key is not None
-        count = self.account.assign(g, ids, members=True, by=ctx.key.creator_user_id or "")
-        return json_response(200, {"assigned_count": count})
+        return self._assign(ctx, "member_user_ids", known, "member user id(s)", True)
 
     def _unassign_members(self, ctx: _Ctx) -> EmulatorResponse:
+        return self._unassign(ctx, "member_user_ids", members=True)
+
+    def _assign(
+        self, ctx: _Ctx, field: str, known: set[str], what: str, members: bool
+    ) -> EmulatorResponse:
         g = self._get_guardrail(ctx)
-        count = self.account.unassign(g, self._targets(ctx, "member_user_ids"), members=True)
+        targets = self._targets(ctx, field)
+        unknown = [t for t in targets if t not in known]
+        if unknown:
+            raise bad_request(f"Unknown {what}: {', '.join(unknown)}")
+        assert ctx.key is not None
+        count = self.account.assign(g, targets, members=members, by=ctx.key.creator_user_id or "")
+        return json_response(200, {"assigned_count": count})
+
+    def _unassign(self, ctx: _Ctx, field: str, *, members: bool) -> EmulatorResponse:
+        g = self._get_guardrail(ctx)
+        count = self.account.unassign(g, self._targets(ctx, field), members=members)
         return json_response(200, {"unassigned_count": count})
 
     # OAuth PKCE --------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
@@ -160,61 +162,67 @@ class OpenRouterRerank(BaseNodePostprocessor):
             EventPayload.TOP_K: self.top_n,
         }
 
+    @contextmanager
+    def _reranking(
+        self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None
+    ) -> Iterator[_Rerank]:
+        """The events around one rerank (sync or async): start, callback span, end with the cost.
+
+        The end event fires on every path, errors included, so start and end stay balanced.
+        """
+        dispatcher.event(
+            ReRankStartEvent(
+                query=query_bundle, nodes=nodes, top_n=self.top_n, model_name=self.model
+            )
+        )
+        outcome = _Rerank(self, nodes)
+        try:
+            if query_bundle is None:
+                raise ValueError("OpenRouterRerank needs a query: pass query_bundle or query_str.")
+            with self.callback_manager.event(
+                CBEventType.RERANKING, payload=self._callback_payload(nodes, query_bundle)
+            ) as event:
+                yield outcome
+                event.on_end(payload={EventPayload.NODES: outcome.reranked})
+        finally:
+            dispatcher.event(
+                OpenRouterReRankEndEvent(nodes=outcome.reranked, openrouter_call=outcome.call)
+            )
+
     # -- BaseNodePostprocessor hooks ---------------------------------------------------------
 
     def _postprocess_nodes(
         self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None
     ) -> list[NodeWithScore]:
-        dispatcher.event(
-            ReRankStartEvent(
-                query=query_bundle, nodes=nodes, top_n=self.top_n, model_name=self.model
-            )
-        )
-        reranked: list[NodeWithScore] = []
-        call = None
-        try:
-            if query_bundle is None:
-                raise ValueError("OpenRouterRerank needs a query: pass query_bundle or query_str.")
-            with self.callback_manager.event(
-                CBEventType.RERANKING, payload=self._callback_payload(nodes, query_bundle)
-            ) as event:
-                if nodes:
-                    top_n = min(self.top_n, len(nodes))
-                    response = self._clients.sync().rerank.create(
-                        **self._params(query_bundle.query_str, nodes, top_n)
-                    )
-                    reranked = self._reranked(nodes, response, top_n)
-                    call = call_cost("rerank.create", response, {"model": self.model})
-                event.on_end(payload={EventPayload.NODES: reranked})
-            return reranked
-        finally:
-            dispatcher.event(OpenRouterReRankEndEvent(nodes=reranked, openrouter_call=call))
+        with self._reranking(nodes, query_bundle) as outcome:
+            if nodes:
+                assert query_bundle is not None
+                params = self._params(query_bundle.query_str, nodes, outcome.top_n)
+                outcome.answered(self._clients.sync().rerank.create(**params))
+        return outcome.reranked
 
     @dispatcher.span
     async def _apostprocess_nodes(
         self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None
     ) -> list[NodeWithScore]:
-        dispatcher.event(
-            ReRankStartEvent(
-                query=query_bundle, nodes=nodes, top_n=self.top_n, model_name=self.model
-            )
-        )
-        reranked: list[NodeWithScore] = []
-        call = None
-        try:
-            if query_bundle is None:
-                raise ValueError("OpenRouterRerank needs a query: pass query_bundle or query_str.")
-            with self.callback_manager.event(
-                CBEventType.RERANKING, payload=self._callback_payload(nodes, query_bundle)
-            ) as event:
-                if nodes:
-                    top_n = min(self.top_n, len(nodes))
-                    response = await self._clients.async_().rerank.create(
-                        **self._params(query_bundle.query_str, nodes, top_n)
-                    )
-                    reranked = self._reranked(nodes, response, top_n)
-                    call = call_cost("rerank.create", response, {"model": self.model})
-                event.on_end(payload={EventPayload.NODES: reranked})
-            return reranked
-        finally:
-            dispatcher.event(OpenRouterReRankEndEvent(nodes=reranked, openrouter_call=call))
+        with self._reranking(nodes, query_bundle) as outcome:
+            if nodes:
+                assert query_bundle is not None
+                params = self._params(query_bundle.query_str, nodes, outcome.top_n)
+                outcome.answered(await self._clients.async_().rerank.create(**params))
+        return outcome.reranked
+
+
+class _Rerank:
+    """What one rerank produced: the nodes kept and the call's cost (both empty until answered)."""
+
+    def __init__(self, owner: OpenRouterRerank, nodes: list[NodeWithScore]) -> None:
+        self.owner = owner
+        self.nodes = nodes
+        self.top_n = min(owner.top_n, len(nodes))
+        self.reranked: list[NodeWithScore] = []
+        self.call: Any = None
+
+    def answered(self, response: Any) -> None:
+        self.reranked = self.owner._reranked(self.nodes, response, self.top_n)
+        self.call = call_cost("rerank.create", response, {"model": self.owner.model})
