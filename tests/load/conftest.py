@@ -1,6 +1,6 @@
 """Load-test plumbing: the emulator served on 127.0.0.1 by `openrouter-kit emulator`, and the figures.
 
-The server runs in its own process (the CLI's stdlib HTTP server), so what the tests count in
+The server runs in its own process (the CLI's uvicorn server), so what the tests count in
 /proc/self/fd and in memory is the client's alone. Figures measured by the tests are printed
 in the terminal summary; with OPENROUTER_KIT_WRITE_RESULTS=1 they also replace the "Load"
 section of bench/RESULTS.md.
@@ -68,7 +68,7 @@ def _section() -> str:
         "",
         "Measured by `tests/load/test_load.py` (`uv run pytest -m load tests/load`; "
         "`OPENROUTER_KIT_WRITE_RESULTS=1` rewrites this section). The emulator runs in its own "
-        "process behind `openrouter-kit emulator` (the stdlib HTTP server) on 127.0.0.1; the "
+        "process behind `openrouter-kit emulator` (Starlette on uvicorn) on 127.0.0.1; the "
         "client is `openrouter_kit` over real sockets. Each run is bounded in count and time.",
         "",
         f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()} "
