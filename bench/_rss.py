@@ -21,7 +21,8 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=200)
     args = parser.parse_args()
     proc, base_url = start_server(SHARED)
-    env = {**os.environ, "BENCH_EXTRA_CLIENTS": str(HERE / "clients")}
+    folders = [str(HERE / "clients"), str(HERE / "floor_clients")]
+    env = {**os.environ, "BENCH_EXTRA_CLIENTS": os.pathsep.join(folders)}
     try:
         for client in args.clients:
             out = subprocess.run(

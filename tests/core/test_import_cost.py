@@ -33,3 +33,31 @@ def test_first_call_loads_only_its_group() -> None:
     assert "openrouter_kit.types.embeddings" in loaded
     assert "openrouter_kit.types.responses" not in loaded
     assert "openrouter_kit.types.guardrails" not in loaded
+
+
+def test_a_sync_chat_program_loads_no_asyncio_streams_or_other_groups() -> None:
+    # what a sync program pays for (peak RSS, bench/RESULTS.md): nothing it does not call
+    loaded = _modules_after(
+        "import httpx, openrouter_kit as o; "
+        "c = o.OpenRouter(api_key='k', http_client=httpx.Client(transport=httpx.MockTransport("
+        "lambda r: httpx.Response(200, json={'choices': [{'message': {'content': 'hi'}}]})))); "
+        "o.AsyncOpenRouter(api_key='k'); "
+        "c.chat.completions.create(model='m/x', messages=[{'role': 'user', 'content': 'hi'}])"
+    )
+    assert "openrouter_kit.types.chat" in loaded
+    assert "asyncio" not in loaded
+    assert "openrouter_kit._streaming" not in loaded
+    assert "openrouter_kit._binary" not in loaded
+    # the chat answer's types only, not the shared request-side ones
+    assert "openrouter_kit.types.common" not in loaded
+    groups = {m for m in loaded if m.startswith("openrouter_kit.resources.")}
+    assert groups == {"openrouter_kit.resources._resource", "openrouter_kit.resources.chat"}
+
+
+def test_a_resource_group_is_made_once_per_client() -> None:
+    import openrouter_kit as o
+
+    client = o.OpenRouter(api_key="k")
+    assert client.files is client.files
+    assert o.OpenRouter(api_key="k").files is not client.files
+    assert client.files._client is client

@@ -5,9 +5,9 @@ client = OpenRouter()  # reads OPENROUTER_API_KEY
 completion = client.chat.completions.create(model="openai/gpt-4o-mini", messages=[...])
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ._streaming import AsyncStream, Stream
+from ._lazy import lazy_exports
 from ._version import __version__
 from .client import AsyncOpenRouter, OpenRouter
 from .errors import (
@@ -22,6 +22,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from ._streaming import AsyncStream, Stream
     from .cost import Budget, BudgetExceededError, CostTracker
     from .selector import (
         AsyncModelSelector,
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
         Selection,
     )
 
-# The selector and cost tracking load on first use, so `import openrouter_kit` stays fast.
+# These load on first use, so `import openrouter_kit` stays fast and small.
 _LAZY = {
+    "AsyncStream": "_streaming",
+    "Stream": "_streaming",
     "AsyncModelSelector": "selector",
     "Guardrail": "selector",
     "ModelSelector": "selector",
@@ -46,15 +49,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, globals(), _LAZY)
 
 
 __all__ = [

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -224,7 +225,7 @@ def cell(value: Any, unit: str = "", *, width: int = 60) -> str:
         return str(value)  # masked
     if isinstance(value, BaseModel):
         return _shorten(model_repr(value, limit=width), width)
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, array)):
         shown = [cell(v, width=width) for v in value[:5]]
         if len(value) > 5:
             shown.append(f"… {len(value) - 5} more")
@@ -264,6 +265,8 @@ def _repr(value: Any, style: _Style, depth: int) -> str:
         return _model(value, style, depth)
     if isinstance(value, (list, tuple)):
         return _list(value, style, depth)
+    if isinstance(value, array):  # a float32 embedding: shown like a list, type kept
+        return f"array({value.typecode!r}, {_list(value, style, depth)})"
     if isinstance(value, dict):
         parts = [
             f"{k!r}: {_repr(v, style, depth + 1)}" for k, v in list(value.items())[: style.keys]

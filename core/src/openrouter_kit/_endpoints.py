@@ -8,7 +8,7 @@ needs a management key. Resources look rows up by name; nothing else knows about
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from typing import Any
 
@@ -410,3 +410,16 @@ def _generated_rows() -> dict[str, Endpoint]:
 GENERATED: frozenset[str] = frozenset(_generated_rows())
 """Names of the rows made from the document alone (no hand-written row)."""
 ENDPOINTS.update(_generated_rows())
+
+VARIANTS: dict[str, Endpoint] = {
+    # embeddings.create(vector_type="array"): the same call, its vectors read as float32 arrays
+    "embeddings.create:float32": replace(
+        ENDPOINTS["embeddings.create"],
+        response=_ref("embeddings:Float32EmbeddingResponse"),
+        parse=_ref("embeddings:Float32EmbeddingResponse.from_wire"),
+    ),
+}
+"""Other ways to read an operation's answer; each keeps its operation's name for hooks and budgets."""
+
+ROUTES: dict[str, Endpoint] = {**ENDPOINTS, **VARIANTS}
+"""What the clients look a resource's call up in: every operation and its variants."""

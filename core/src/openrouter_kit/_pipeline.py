@@ -7,14 +7,13 @@ send bytes and how they sleep between retries (client.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
 
 from . import _json
 from ._endpoints import Endpoint
-from ._streaming import ServerSentEvent
 from ._validation import check
 from .errors import (
     STATUS_ERRORS,
@@ -27,6 +26,9 @@ from .errors import (
     ResponseValidationError,
     _redact,
 )
+
+if TYPE_CHECKING:
+    from ._streaming import ServerSentEvent
 
 
 class NotGiven:

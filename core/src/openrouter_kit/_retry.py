@@ -8,7 +8,6 @@ and by the time budget: a wait that would end past the deadline is not taken.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Mapping
@@ -41,6 +40,8 @@ class SystemClock:
         time.sleep(seconds)
 
     async def asleep(self, seconds: float) -> None:
+        import asyncio  # here, not at the top: sync-only programs never load asyncio (~2 MB)
+
         await asyncio.sleep(seconds)
 
 

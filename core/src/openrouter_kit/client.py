@@ -6,58 +6,58 @@ Both clients share every resource class and every pipeline function; they differ
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import weakref
 from collections.abc import Callable, Mapping
+from importlib import import_module
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
 from . import _hooks, _pipeline, _transports
-from ._binary import AsyncBinaryResponse, BinaryResponse
-from ._endpoints import ENDPOINTS, Endpoint
+from ._endpoints import ROUTES, Endpoint
 from ._pipeline import NOT_GIVEN, NotGiven
 from ._retry import RETRYABLE_STATUSES, RetryPolicy
-from ._streaming import AsyncStream, Stream
 from ._version import __version__
 from .errors import APIConnectionError, APITimeoutError, OpenRouterError, remember_secret
-from .resources import (
-    Activity,
-    Analytics,
-    Audio,
-    Auth,
-    Benchmarks,
-    Byok,
-    Chat,
-    Classifications,
-    Credits,
-    Datasets,
-    Embeddings,
-    Endpoints,
-    Files,
-    Generations,
-    Guardrails,
-    Images,
-    Keys,
-    Messages,
-    Models,
-    Observability,
-    Organization,
-    Presets,
-    Providers,
-    Rerank,
-    Responses,
-    Scim,
-    Videos,
-    Workspaces,
-)
 
 if TYPE_CHECKING:
+    import asyncio
+
     from typing_extensions import Self, Unpack
 
+    from .resources import (
+        Activity,
+        Analytics,
+        Audio,
+        Auth,
+        Benchmarks,
+        Byok,
+        Chat,
+        Classifications,
+        Credits,
+        Datasets,
+        Embeddings,
+        Endpoints,
+        Files,
+        Generations,
+        Guardrails,
+        Images,
+        Keys,
+        Messages,
+        Models,
+        Observability,
+        Organization,
+        Presets,
+        Providers,
+        Rerank,
+        Responses,
+        Scim,
+        Videos,
+        Workspaces,
+    )
     from .resources._async import (
         AsyncActivity,
         AsyncAnalytics,
@@ -129,6 +129,31 @@ class Call(TypedDict, total=False):
     timeout: Timeout | NotGiven
 
 
+class _Group:
+    """A client's resource group (`client.files`), made on first use and then kept.
+
+    The first read imports resources/<module>.py and stores the group in the client's
+    `__dict__`, so later reads are plain attribute reads that never come back here.
+    """
+
+    __slots__ = ("cls", "module", "name")
+
+    def __init__(self, module: str, cls: str) -> None:
+        self.module = module
+        self.cls = cls
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, client: Any, owner: type | None = None) -> Any:
+        if client is None:
+            return self
+        group_type = getattr(import_module(f"{__package__}.resources.{self.module}"), self.cls)
+        group = client.__dict__[self.name] = group_type(client)
+        return group
+
+
 class _BaseClient:
     """Configuration shared by both clients. The API key is held privately and never shown."""
 
@@ -136,36 +161,39 @@ class _BaseClient:
     _http_class: type[httpx.Client] | type[httpx.AsyncClient]
     # the pipeline entry resources call (resources/_resource.Requester): sync or async per client
     _request: Callable[..., Any]
-    # The resources, typed per client below (sync results, or awaitables: resources/_async.pyi).
-    chat: Any
-    embeddings: Any
-    rerank: Any
-    models: Any
-    responses: Any
-    messages: Any
-    endpoints: Any
-    providers: Any
-    generations: Any
-    activity: Any
-    credits: Any
-    keys: Any
-    organization: Any
-    guardrails: Any
-    auth: Any
-    analytics: Any
-    audio: Any
-    benchmarks: Any
-    byok: Any
-    classifications: Any
-    datasets: Any
-    files: Any
-    images: Any
-    observability: Any
-    presets: Any
-    scim: Any
-    videos: Any
-    workspaces: Any
-    _binary_type: Any
+    # The resources, typed per client below (sync results, or awaitables: resources/_async.pyi);
+    # each is made on first use, so a program imports only the groups it calls.
+    chat: Any = _Group("chat", "Chat")
+    embeddings: Any = _Group("embeddings", "Embeddings")
+    rerank: Any = _Group("rerank", "Rerank")
+    models: Any = _Group("models", "Models")
+    responses: Any = _Group("responses", "Responses")
+    messages: Any = _Group("messages", "Messages")
+    endpoints: Any = _Group("catalog", "Endpoints")
+    providers: Any = _Group("catalog", "Providers")
+    generations: Any = _Group("account", "Generations")
+    activity: Any = _Group("account", "Activity")
+    credits: Any = _Group("account", "Credits")
+    keys: Any = _Group("keys", "Keys")
+    organization: Any = _Group("account", "Organization")
+    guardrails: Any = _Group("guardrails", "Guardrails")
+    auth: Any = _Group("auth", "Auth")
+    analytics: Any = _Group("analytics", "Analytics")
+    audio: Any = _Group("audio", "Audio")
+    benchmarks: Any = _Group("benchmarks", "Benchmarks")
+    byok: Any = _Group("byok", "Byok")
+    classifications: Any = _Group("classifications", "Classifications")
+    datasets: Any = _Group("datasets", "Datasets")
+    files: Any = _Group("files", "Files")
+    images: Any = _Group("images", "Images")
+    observability: Any = _Group("observability", "Observability")
+    presets: Any = _Group("presets", "Presets")
+    scim: Any = _Group("scim", "Scim")
+    videos: Any = _Group("videos", "Videos")
+    workspaces: Any = _Group("workspaces", "Workspaces")
+    # what a stream or a binary answer is read into, by class name: imported on first use
+    _stream_type: str
+    _binary_type: str
 
     def __init__(
         self,
@@ -215,34 +243,6 @@ class _BaseClient:
         self._owns_http = True
         self.hooks: list[Any] = []
         """Objects notified of every call (see _hooks.Hook): cost trackers, budgets, tracing."""
-        self.chat = Chat(self)
-        self.embeddings = Embeddings(self)
-        self.rerank = Rerank(self)
-        self.models = Models(self)
-        self.responses = Responses(self)
-        self.messages = Messages(self)
-        self.endpoints = Endpoints(self)
-        self.providers = Providers(self)
-        self.generations = Generations(self)
-        self.activity = Activity(self)
-        self.credits = Credits(self)
-        self.keys = Keys(self)
-        self.organization = Organization(self)
-        self.guardrails = Guardrails(self)
-        self.auth = Auth(self)
-        self.analytics = Analytics(self)
-        self.audio = Audio(self)
-        self.benchmarks = Benchmarks(self)
-        self.byok = Byok(self)
-        self.classifications = Classifications(self)
-        self.datasets = Datasets(self)
-        self.files = Files(self)
-        self.images = Images(self)
-        self.observability = Observability(self)
-        self.presets = Presets(self)
-        self.scim = Scim(self)
-        self.videos = Videos(self)
-        self.workspaces = Workspaces(self)
 
     @property
     def api_key(self) -> str:
@@ -322,12 +322,16 @@ class _BaseClient:
         body: dict[str, Any] | None,
         response: httpx.Response,
         stream: bool,
-        stream_type: Any,
     ) -> Any:
         """The result of a successful response: a stream to iterate, or the parsed object."""
         if endpoint.binary:
-            return self._binary_type(response)
+            from . import _binary
+
+            return getattr(_binary, self._binary_type)(response)
         if stream:
+            from . import _streaming
+
+            stream_type = getattr(_streaming, self._stream_type)
             on_finish = None
             if self.hooks:
                 hooks = list(self.hooks)
@@ -399,7 +403,8 @@ class OpenRouter(_BaseClient):
 
     _http: httpx.Client
     _http_class = httpx.Client
-    _binary_type = BinaryResponse
+    _stream_type = "Stream"
+    _binary_type = "BinaryResponse"
     chat: Chat
     embeddings: Embeddings
     rerank: Rerank
@@ -452,12 +457,12 @@ class OpenRouter(_BaseClient):
         self._use_http(http_client)
 
     def _request(self, name: str, *, stream: bool = False, **call: Unpack[Call]) -> Any:
-        endpoint = ENDPOINTS[name]
+        endpoint = ROUTES[name]
         request, deadline, sent_body = self._prepare(endpoint, stream=stream, **call)
         try:
             unread = stream or endpoint.binary
             response = self._send(endpoint, request, stream=unread, deadline=deadline)
-            return self._finish(endpoint, sent_body, response, stream, Stream)
+            return self._finish(endpoint, sent_body, response, stream)
         except BaseException as exc:
             if self.hooks:
                 _hooks.run_failed(self.hooks, endpoint.name, sent_body, exc)
@@ -522,7 +527,8 @@ class AsyncOpenRouter(_BaseClient):
 
     _http: httpx.AsyncClient
     _http_class = httpx.AsyncClient
-    _binary_type = AsyncBinaryResponse
+    _stream_type = "AsyncStream"
+    _binary_type = "AsyncBinaryResponse"
     # Same resource objects as OpenRouter; the stubs say their methods return awaitables.
     chat: AsyncChat
     embeddings: AsyncEmbeddings
@@ -584,7 +590,9 @@ class AsyncOpenRouter(_BaseClient):
         """The httpx client for the running loop (a caller's, or the emulator's, is used as is)."""
         if not self._owns_http or self.uses_emulator:
             return self._http
-        loop = asyncio.get_running_loop()
+        from asyncio import get_running_loop  # a sync-only program never loads asyncio
+
+        loop = get_running_loop()
         pool = self._loop_pools.get(loop)
         if pool is None:
             if self._loop_pools:  # the first loop takes the pool made in __init__
@@ -594,12 +602,12 @@ class AsyncOpenRouter(_BaseClient):
         return pool
 
     async def _request(self, name: str, *, stream: bool = False, **call: Unpack[Call]) -> Any:
-        endpoint = ENDPOINTS[name]
+        endpoint = ROUTES[name]
         request, deadline, sent_body = self._prepare(endpoint, stream=stream, **call)
         try:
             unread = stream or endpoint.binary
             response = await self._send(endpoint, request, stream=unread, deadline=deadline)
-            return self._finish(endpoint, sent_body, response, stream, AsyncStream)
+            return self._finish(endpoint, sent_body, response, stream)
         except BaseException as exc:
             if self.hooks:
                 _hooks.run_failed(self.hooks, endpoint.name, sent_body, exc)

@@ -17,6 +17,7 @@ from ..types.common import Deleted
 from ..types.credits import CoinbaseCharge
 from ..types.credits import Credits as CreditsResponse
 from ..types.embeddings import EmbeddingResponse
+from ..types.embeddings import Float32EmbeddingResponse
 from ..types.generations import GenerationResponse
 from ..types.guardrails import AssignedCount
 from ..types.guardrails import Guardrail
@@ -194,11 +195,24 @@ class AsyncDatasets(Resource):
 
 class AsyncEmbeddings(Resource):
     """Vector embeddings."""
+    @overload
     async def create(
-        self, *, model: str, input: str | Sequence[str], **params: Unpack[EmbeddingParams]
-    ) -> EmbeddingResponse:
-        """Embed one text or a batch. Vectors are floats whatever the wire format was."""
-
+        self,
+        *,
+        model: str,
+        input: str | Sequence[str],
+        vector_type: Literal["list"] = "list",
+        **params: Unpack[EmbeddingParams],
+    ) -> EmbeddingResponse: ...
+    @overload
+    async def create(
+        self,
+        *,
+        model: str,
+        input: str | Sequence[str],
+        vector_type: Literal["array"],
+        **params: Unpack[EmbeddingParams],
+    ) -> Float32EmbeddingResponse: ...
     async def list_models(self, **options: Unpack[RequestOptions]) -> ModelList:
         """The embedding models, in the same shape as GET /models."""
 

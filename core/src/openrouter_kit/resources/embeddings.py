@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..errors import InvalidRequestError
 from ._resource import RequestOptions, Resource, split_options, split_query
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ..types.common import ProviderPreferences
-    from ..types.embeddings import EmbeddingResponse
+    from ..types.embeddings import EmbeddingResponse, Float32EmbeddingResponse
     from ..types.models import ModelList
 
 
@@ -28,6 +28,8 @@ class EmbeddingParams(RequestOptions, total=False):
 
 
 EMBEDDING_FIELDS = frozenset({"dimensions", "encoding_format", "input_type", "provider", "user"})
+# vector_type -> the endpoint row whose parser builds that kind of vector (both POST /embeddings)
+VECTOR_ENDPOINTS = {"list": "embeddings.create", "array": "embeddings.create:float32"}
 
 
 def _check_input(value: Any) -> None:
@@ -50,10 +52,44 @@ def _check_input(value: Any) -> None:
 class Embeddings(Resource):
     """Vector embeddings."""
 
+    @overload
     def create(
-        self, *, model: str, input: str | Sequence[str], **params: Unpack[EmbeddingParams]
-    ) -> EmbeddingResponse:
-        """Embed one text or a batch. Vectors are floats whatever the wire format was."""
+        self,
+        *,
+        model: str,
+        input: str | Sequence[str],
+        vector_type: Literal["list"] = "list",
+        **params: Unpack[EmbeddingParams],
+    ) -> EmbeddingResponse: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        input: str | Sequence[str],
+        vector_type: Literal["array"],
+        **params: Unpack[EmbeddingParams],
+    ) -> Float32EmbeddingResponse: ...
+
+    def create(
+        self,
+        *,
+        model: str,
+        input: str | Sequence[str],
+        vector_type: Literal["list", "array"] = "list",
+        **params: Unpack[EmbeddingParams],
+    ) -> EmbeddingResponse | Float32EmbeddingResponse:
+        """Embed one text or a batch. Vectors are floats whatever the wire format was.
+
+        `vector_type="list"` gives `list[float]` vectors (JSON-ready, what LangChain and
+        LlamaIndex take); `"array"` gives float32 `array.array`s decoded straight from the
+        base64 bytes, several times faster for large batches and a quarter of the memory.
+        """
+        if vector_type not in VECTOR_ENDPOINTS:
+            raise InvalidRequestError(
+                "vector_type", f"expected 'list' or 'array', got {vector_type!r}"
+            )
         body: dict[str, Any] = dict(params)
         options = split_options("embeddings.create", body, EMBEDDING_FIELDS)
         _check_input(input)
@@ -61,7 +97,7 @@ class Embeddings(Resource):
         body["input"] = input
         # base64 float32 is ~4x smaller on the wire and much faster to decode than JSON floats.
         body.setdefault("encoding_format", "base64")
-        return self._request("embeddings.create", body=body, **options)  # type: ignore[no-any-return]
+        return self._request(VECTOR_ENDPOINTS[vector_type], body=body, **options)  # type: ignore[no-any-return]
 
     def list_models(self, **options: Unpack[RequestOptions]) -> ModelList:
         """The embedding models, in the same shape as GET /models."""

@@ -30,16 +30,11 @@ if TYPE_CHECKING:
         ToolCallDelta,
     )
     from .common import (
-        CompletionTokensDetails,
-        CostDetails,
         DataList,
         DataObject,
         Deleted,
         MaxPrice,
-        PromptTokensDetails,
         ProviderPreferences,
-        ServerToolUseDetails,
-        Usage,
     )
     from .credits import (
         CoinbaseCharge,
@@ -53,6 +48,8 @@ if TYPE_CHECKING:
         Embedding,
         EmbeddingResponse,
         EmbeddingUsage,
+        Float32Embedding,
+        Float32EmbeddingResponse,
     )
     from .generations import (
         Generation,
@@ -144,6 +141,13 @@ if TYPE_CHECKING:
         ResponseUsage,
         parse_response_event,
     )
+    from .usage import (
+        CompletionTokensDetails,
+        CostDetails,
+        PromptTokensDetails,
+        ServerToolUseDetails,
+        Usage,
+    )
 
 _MODULES: dict[str, str] = {
     "ActivityItem": "activity",
@@ -162,13 +166,13 @@ _MODULES: dict[str, str] = {
     "ChunkChoice": "chat",
     "CoinbaseCharge": "credits",
     "CoinbaseChargeData": "credits",
-    "CompletionTokensDetails": "common",
+    "CompletionTokensDetails": "usage",
     "ContentBlock": "messages",
     "ContentBlockDelta": "messages",
     "ContentBlockDeltaEvent": "messages",
     "ContentBlockStartEvent": "messages",
     "ContentBlockStopEvent": "messages",
-    "CostDetails": "common",
+    "CostDetails": "usage",
     "CreatedKey": "keys",
     "Credits": "credits",
     "CreditsData": "credits",
@@ -180,6 +184,8 @@ _MODULES: dict[str, str] = {
     "Embedding": "embeddings",
     "EmbeddingResponse": "embeddings",
     "EmbeddingUsage": "embeddings",
+    "Float32Embedding": "embeddings",
+    "Float32EmbeddingResponse": "embeddings",
     "FunctionCall": "chat",
     "Generation": "generations",
     "GenerationResponse": "generations",
@@ -213,7 +219,7 @@ _MODULES: dict[str, str] = {
     "OrganizationMember": "organization",
     "PingEvent": "messages",
     "Pricing": "models",
-    "PromptTokensDetails": "common",
+    "PromptTokensDetails": "usage",
     "Provider": "providers",
     "ProviderList": "providers",
     "ProviderPreferences": "common",
@@ -240,13 +246,13 @@ _MODULES: dict[str, str] = {
     "ResponseTextDeltaEvent": "responses",
     "ResponseTextDoneEvent": "responses",
     "ResponseUsage": "responses",
-    "ServerToolUseDetails": "common",
+    "ServerToolUseDetails": "usage",
     "ToolCall": "chat",
     "ToolCallDelta": "chat",
     "TopProvider": "models",
     "TransferIntent": "credits",
     "UnassignedCount": "guardrails",
-    "Usage": "common",
+    "Usage": "usage",
     "Web3Data": "credits",
     "ZdrEndpoints": "models",
     "parse_message_event": "messages",
@@ -290,6 +296,8 @@ __all__ = [
     "Embedding",
     "EmbeddingResponse",
     "EmbeddingUsage",
+    "Float32Embedding",
+    "Float32EmbeddingResponse",
     "FunctionCall",
     "Generation",
     "GenerationResponse",

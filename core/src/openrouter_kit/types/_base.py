@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict
 class OpenRouterModel(BaseModel):
     """A response object. Fields OpenRouter adds later stay reachable as attributes and in `model_extra`."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, protected_namespaces=(), defer_build=True
+    )
 
     __columns__: ClassVar[str] = ""
     """What a row of this type shows, space-separated: 'path' or 'path:unit' ('$' USD, '$/M' per million tokens)."""

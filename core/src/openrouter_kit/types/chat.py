@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import OpenRouterModel
-from .common import Usage
+from .usage import Usage
 
 
 class FunctionCall(OpenRouterModel):
