@@ -28,6 +28,7 @@ from langchain_core.messages import content as types
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from openrouter_kit.integration import Prebuilt
 
 MODEL_PROVIDER = "openrouter"
 """Value of ``response_metadata["model_provider"]``; selects our content-block translator."""
@@ -578,6 +579,12 @@ def completion_to_chat_result(completion: Mapping[str, Any]) -> ChatResult:
     return ChatResult(generations=generations, llm_output=llm_output)
 
 
+_TEXT_MESSAGE = Prebuilt(AIMessageChunk(content="template", id="gen-template"))
+_TEXT_GENERATION = Prebuilt(
+    ChatGenerationChunk(message=AIMessageChunk(content="template", id="gen-template"))
+)
+
+
 class ChunkConverter:
     """Turn one stream's wire chunks into ``ChatGenerationChunk``s, carrying stream state.
 
@@ -643,8 +650,12 @@ class ChunkConverter:
             metadata.update(usage_response_metadata(usage))
         if not (content or extra or tool_chunks or metadata or usage_metadata):
             return None
-        # Only non-empty fields are passed: most chunks carry just text, and every keyword
-        # costs validation time on a per-token path.
+        if not (extra or tool_chunks or metadata or usage_metadata or generation_info):
+            # Only text (most tokens): the objects validation would build, from templates.
+            return _TEXT_GENERATION(
+                message=_TEXT_MESSAGE(content=content, id=chunk.get("id")), text=content
+            )
+        # Only non-empty fields are passed: every keyword costs validation time per token.
         fields: dict[str, Any] = {"content": content, "id": chunk.get("id")}
         if extra:
             fields["additional_kwargs"] = extra

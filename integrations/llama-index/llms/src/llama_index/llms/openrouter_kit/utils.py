@@ -29,6 +29,8 @@ from llama_index.core.base.llms.types import (
     VideoBlock,
 )
 
+from openrouter_kit.integration import Prebuilt
+
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
 
@@ -465,42 +467,13 @@ def merge_reasoning_details(
     return merged
 
 
-class _Prebuilt:
-    """Instances of a pydantic model from values already valid for it, as validation leaves them.
-
-    A template instance is validated once; each call copies its state and sets the given
-    fields, which must be the ones the template set. The stream path builds three objects
-    per token (TextBlock, ChatMessage, ChatResponse) from values it made itself, where
-    validating them again costs more than the rest of the chunk's conversion.
-    """
-
-    __slots__ = ("cls", "extra", "fields_set", "private", "values")
-
-    def __init__(self, template: Any) -> None:
-        self.cls = type(template)
-        self.values = dict(template.__dict__)
-        self.fields_set = frozenset(template.model_fields_set)
-        self.extra = template.__pydantic_extra__
-        self.private = template.__pydantic_private__
-
-    def __call__(self, **values: Any) -> Any:
-        obj = _new(self.cls)
-        state = self.values.copy()
-        state.update(values)
-        _setattr(obj, "__dict__", state)
-        _setattr(obj, "__pydantic_fields_set__", set(self.fields_set))
-        _setattr(obj, "__pydantic_extra__", None if self.extra is None else dict(self.extra))
-        _setattr(obj, "__pydantic_private__", None if self.private is None else dict(self.private))
-        return obj
-
-
-_new = object.__new__
-_setattr = object.__setattr__
-_TEXT_BLOCK = _Prebuilt(TextBlock(text=""))
-_TEXT_MESSAGE = _Prebuilt(
+# delta fields that carry nothing but text (anything else takes StreamAccumulator's slow path)
+_TEXT_DELTA = frozenset({"role", "content"})
+_TEXT_BLOCK = Prebuilt(TextBlock(text=""))
+_TEXT_MESSAGE = Prebuilt(
     ChatMessage(role=MessageRole.ASSISTANT, blocks=[TextBlock(text="")], additional_kwargs={})
 )
-_RESPONSE = _Prebuilt(
+_RESPONSE = Prebuilt(
     ChatResponse(
         message=ChatMessage(role=MessageRole.ASSISTANT, content=""),
         delta="",
@@ -528,42 +501,38 @@ class StreamAccumulator:
         self.usage: dict[str, Any] = {}
         self.finish: dict[str, Any] = {}
         self.metadata: dict[str, Any] = {}
+        self._additional: dict[str, Any] = {}
 
     def add(self, chunk: Any) -> ChatResponse:
         """Fold one core ChatCompletionChunk in and return the response to yield for it."""
         content_delta = ""
         thinking_delta = ""
+        changed = False  # whether the metadata every response repeats changed with this chunk
         if not self.metadata:
             self.metadata = response_metadata(chunk)
-        choices = getattr(chunk, "choices", None) or []
+            changed = True
+        choices = chunk.choices
         if choices:
             choice = choices[0]
             delta = choice.delta
             if delta is not None:
-                content_delta = getattr(delta, "content", None) or ""
-                thinking_delta = getattr(delta, "reasoning", None) or ""
+                content_delta = delta.content or ""
                 self.text += content_delta
-                self.reasoning += thinking_delta
-                fragments = getattr(delta, REASONING_DETAILS_KEY, None)
-                if fragments:
-                    merge_reasoning_details(self.reasoning_details, fragments)
-                for call in getattr(delta, "tool_calls", None) or []:
-                    self._add_tool_call(call)
-                for image in getattr(delta, "images", None) or []:
-                    url = (_dump(image).get("image_url") or {}).get("url")
-                    if url:
-                        self.images.append(url)
-                for annotation in getattr(delta, "annotations", None) or []:
-                    self.annotations.append(_dump(annotation))
-            for key in ("finish_reason", "native_finish_reason"):
-                value = getattr(choice, key, None)
-                if value is not None:
-                    self.finish[key] = value
-        usage = getattr(chunk, "usage", None)
+                if not _TEXT_DELTA.issuperset(delta.model_fields_set) or delta.model_extra:
+                    thinking_delta = self._add_extras(delta)
+            if choice.finish_reason is not None or choice.native_finish_reason is not None:
+                for key in ("finish_reason", "native_finish_reason"):
+                    value = getattr(choice, key, None)
+                    if value is not None:
+                        self.finish[key] = value
+                changed = True
+        usage = chunk.usage
         if usage is not None:
             self.usage = usage_to_dict(usage)
-
-        additional: dict[str, Any] = {**self.usage, **self.metadata, **self.finish}
+            changed = True
+        if changed:
+            self._additional = {**self.usage, **self.metadata, **self.finish}
+        additional = self._additional.copy()
         if thinking_delta:
             additional["thinking_delta"] = thinking_delta
         return _RESPONSE(
@@ -572,6 +541,23 @@ class StreamAccumulator:
             raw=chunk,
             additional_kwargs=additional,
         )
+
+    def _add_extras(self, delta: Any) -> str:
+        """Fold in what a delta carries besides its text; returns its reasoning text."""
+        thinking_delta: str = getattr(delta, "reasoning", None) or ""
+        self.reasoning += thinking_delta
+        fragments = getattr(delta, REASONING_DETAILS_KEY, None)
+        if fragments:
+            merge_reasoning_details(self.reasoning_details, fragments)
+        for call in getattr(delta, "tool_calls", None) or []:
+            self._add_tool_call(call)
+        for image in getattr(delta, "images", None) or []:
+            url = (_dump(image).get("image_url") or {}).get("url")
+            if url:
+                self.images.append(url)
+        for annotation in getattr(delta, "annotations", None) or []:
+            self.annotations.append(_dump(annotation))
+        return thinking_delta
 
     def _add_tool_call(self, call: Any) -> None:
         index = getattr(call, "index", None)
