@@ -652,9 +652,10 @@ class ChunkConverter:
             return None
         if not (extra or tool_chunks or metadata or usage_metadata or generation_info):
             # Only text (most tokens): the objects validation would build, from templates.
-            return _TEXT_GENERATION(
+            text: ChatGenerationChunk = _TEXT_GENERATION(
                 message=_TEXT_MESSAGE(content=content, id=chunk.get("id")), text=content
             )
+            return text
         # Only non-empty fields are passed: every keyword costs validation time per token.
         fields: dict[str, Any] = {"content": content, "id": chunk.get("id")}
         if extra:
