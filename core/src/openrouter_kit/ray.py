@@ -111,9 +111,16 @@ def job_limits(
 
 
 def job_totals(job_name: str) -> dict[str, Decimal]:
-    """What the job named `job_name` has spent, and holds for requests in flight (USD)."""
+    """What the job named `job_name` has spent, and holds for requests in flight (USD).
+
+    Raises ValueError when there is no such job, also just after `release_job` (Ray ends the
+    actor asynchronously, so its name can still resolve for a moment).
+    """
     actor = ray.get_actor(_actor_name(job_name, None, None), namespace=NAMESPACE)
-    totals = ray.get(actor.totals.remote())
+    try:
+        totals = ray.get(actor.totals.remote())
+    except ray.exceptions.RayActorError:
+        raise ValueError(f"no running job named {job_name!r}: it was released") from None
     return {key: Decimal(value) for key, value in totals.items()}
 
 
