@@ -171,3 +171,23 @@ async def test_async_client_returns_arrays_too() -> None:
     result = await client.embeddings.create(model="e/x", input=["a"], vector_type="array")
     assert isinstance(result, Float32EmbeddingResponse)
     assert [v.tolist() for v in result.vectors] == VECTORS
+
+
+def test_against_the_emulator_arrays_match_lists_and_cost_is_tracked() -> None:
+    # end to end through the in-process emulator: its base64 float32 answer, the cost hook
+    from openrouter_kit import CostTracker, OpenRouter
+
+    with OpenRouter(base_url="emulator://") as client:
+        tracker = CostTracker().attach(client)
+        texts = ["bees make wax", "honey is sweet", "hives hum"]
+        lists = client.embeddings.create(model="openai/text-embedding-3-small", input=texts)
+        arrays = client.embeddings.create(
+            model="openai/text-embedding-3-small", input=texts, vector_type="array"
+        )
+    assert len(arrays.vectors) == 3 and len(arrays.vectors[0]) == len(lists.vectors[0]) > 100
+    # the emulator's vectors are float32 on the wire: both readings hold the same values
+    assert [v.tolist() for v in arrays.vectors] == lists.vectors
+    assert arrays.usage is not None and lists.usage is not None
+    assert lists.usage.cost and arrays.usage.cost
+    assert tracker.total_cost == pytest.approx(lists.usage.cost + arrays.usage.cost)
+    assert [c.endpoint for c in tracker.calls] == ["embeddings.create"] * 2
