@@ -166,15 +166,24 @@ def _class(
             isinstance(item, ast.Assign)
             and isinstance(item.value, ast.Call)
             and isinstance(item.value.func, ast.Name)
-            and item.value.func.id == "operation"
+            and item.value.func.id in ("operation", "all_pages")
         ):
-            # a method made from the generated operation table: keywords as documented
+            # a method made from the generated operation table: keywords as documented; a
+            # list_all (all_pages) returns its paginator at once, to iterate with `async for`
             for target in item.targets:
-                if isinstance(target, ast.Name):
+                if not isinstance(target, ast.Name):
+                    continue
+                if item.value.func.id == "all_pages":
+                    body.append(
+                        f"    def {target.id}(self, *args: str, max_items: int | None = None,"
+                        " **params: Any) -> Paginator[Any]: ..."
+                    )
+                    used.add("Paginator")
+                else:
                     body.append(
                         f"    async def {target.id}(self, *args: str, **params: Any) -> Any: ..."
                     )
-                    used.add("Any")
+                used.add("Any")
             continue
         if not isinstance(item, ast.FunctionDef):
             continue
@@ -225,7 +234,10 @@ def generate() -> str:
         lines, names = _class(name, node, resources)
         blocks.append("\n".join(lines))
         used.setdefault(module.name, set()).update(names)
-    imports: dict[str, str] = {"AsyncStream": "from .._streaming import AsyncStream"}
+    imports: dict[str, str] = {
+        "AsyncStream": "from .._streaming import AsyncStream",
+        "Paginator": "from .._pagination import Paginator",
+    }
     builtin = {
         "self",
         "None",

@@ -20,7 +20,7 @@ from .errors import PaginationLimitError
 
 T = TypeVar("T")
 
-__all__ = ["DEFAULT_MAX_PAGES", "Paginator"]
+__all__ = ["DEFAULT_MAX_PAGES", "CursorPaginator", "Paginator"]
 
 logger = logging.getLogger("openrouter_kit")
 
@@ -46,7 +46,7 @@ class Paginator(Generic[T]):
 
     def __init__(
         self,
-        fetch: Callable[[int], Any],
+        fetch: Callable[[Any], Any],
         *,
         offset: int = 0,
         limit: int | None = None,
@@ -61,6 +61,7 @@ class Paginator(Generic[T]):
         self.pages_fetched = 0
         self._previous: list[T] | None = None
         self._first_size = 0
+        self._page_size = limit
 
     def __repr__(self) -> str:
         return f"Paginator(offset={self._offset}, limit={self._limit}, pages_fetched={self.pages_fetched})"
@@ -108,21 +109,34 @@ class Paginator(Generic[T]):
             return items, None, page_size
         return items, next_offset, page_size
 
+    def _begin(self) -> Any:
+        """Where the walk starts (a walk that meets None stops)."""
+        self._page_size = self._limit
+        return self._offset
+
+    def _argument(self, position: Any) -> Any:
+        """What `fetch` is called with for the page at `position`."""
+        return position
+
+    def _advance(self, page: Any, position: Any) -> tuple[list[T], Any]:
+        """(items of this page, the next page's position or None at the end)."""
+        items, next_offset, self._page_size = self._next_offset(page, position, self._page_size)
+        return items, next_offset
+
     def __iter__(self) -> Iterator[T]:
-        offset: int | None = self._offset
-        page_size = self._limit
+        position = self._begin()
         remaining = self._max_items
         self._previous = None
         self.pages_fetched = 0
-        while offset is not None and (remaining is None or remaining > 0):
+        while position is not None and (remaining is None or remaining > 0):
             self._check_cap()
-            page = self._fetch(offset)
+            page = self._fetch(self._argument(position))
             if inspect.isawaitable(page):
                 close = getattr(page, "close", None)
                 if close is not None:
                     close()  # an un-awaited coroutine would warn
                 raise TypeError("This paginator belongs to an async client: use `async for`.")
-            items, offset, page_size = self._next_offset(page, offset, page_size)
+            items, position = self._advance(page, position)
             for item in items:
                 if remaining is not None:
                     if remaining <= 0:
@@ -131,17 +145,16 @@ class Paginator(Generic[T]):
                 yield item
 
     async def _aiter(self) -> AsyncIterator[T]:
-        offset: int | None = self._offset
-        page_size = self._limit
+        position = self._begin()
         remaining = self._max_items
         self._previous = None
         self.pages_fetched = 0
-        while offset is not None and (remaining is None or remaining > 0):
+        while position is not None and (remaining is None or remaining > 0):
             self._check_cap()
-            page = self._fetch(offset)
+            page = self._fetch(self._argument(position))
             if not inspect.isawaitable(page):
                 raise TypeError("This paginator belongs to a sync client: use `for`.")
-            items, offset, page_size = self._next_offset(await page, offset, page_size)
+            items, position = self._advance(await page, position)
             for item in items:
                 if remaining is not None:
                     if remaining <= 0:
@@ -151,3 +164,46 @@ class Paginator(Generic[T]):
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._aiter()
+
+
+class CursorPaginator(Paginator[T]):
+    """Every item of a cursor-paged list (`GET /files`): each page names the next one's cursor.
+
+    `fetch(cursor)` gets the page after `cursor` (None: the first page, or from `cursor` when one
+    is given). The walk stops at the first of: an empty page, `has_more: false`, no next cursor,
+    a next cursor equal to the one just used (a server ignoring it; logged), `max_items`, and
+    `max_pages` (PaginationLimitError, as for offset lists).
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[str | None], Any],
+        *,
+        cursor: str | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = DEFAULT_MAX_PAGES,
+    ) -> None:
+        super().__init__(fetch, max_items=max_items, max_pages=max_pages)
+        self._cursor = cursor
+
+    def __repr__(self) -> str:
+        return f"CursorPaginator(cursor={self._cursor!r}, pages_fetched={self.pages_fetched})"
+
+    def _begin(self) -> Any:
+        return (self._cursor,)  # a position, never None: the first page has no cursor
+
+    def _argument(self, position: Any) -> Any:
+        return position[0]
+
+    def _advance(self, page: Any, position: Any) -> tuple[list[T], Any]:
+        self.pages_fetched += 1
+        items: list[T] = list(getattr(page, "data", None) or ())
+        if not items or getattr(page, "has_more", None) is False:
+            return items, None
+        cursor = getattr(page, "cursor", None)
+        if not cursor:
+            return items, None
+        if cursor == position[0]:
+            logger.warning("Paging stopped: the next cursor repeats the one just used (%s)", cursor)
+            return items, None
+        return items, (cursor,)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .._generated._operation import Operation
 from .._generated.operations import OPERATIONS
+from .._pagination import CursorPaginator, Paginator
 from ..errors import InvalidRequestError
 from ._resource import Resource, split_options
 
@@ -77,4 +78,50 @@ def operation(name: str) -> Callable[..., Any]:
     method.__qualname__ = name
     fields = ", ".join([*op.body, *op.query, *headers]) or "none"
     method.__doc__ = f"{op.method} {op.path} ({op.operation_id}). Keywords: {fields}."
+    return method
+
+
+def all_pages(name: str) -> Callable[..., Paginator[Any]]:
+    """A `list_all` method for the generated list operation `name`: every item of every page.
+
+    It takes what the list method takes (path parameters, filters, `limit` as the page size),
+    plus `max_items`, and returns a paginator to iterate with `for` (or `async for` with
+    AsyncOpenRouter). Offset-paged lists start at `offset=` (default 0); cursor-paged ones
+    (GET /files) follow each page's `cursor`, from `cursor=` when given. Keywords are checked
+    when it is called, before any page is fetched.
+    """
+    op = find(name)
+    page = operation(name)
+    by_cursor = "cursor" in op.query
+    if not by_cursor and "offset" not in op.query:
+        raise ValueError(f"{name} is not a paged list (no offset or cursor parameter)")
+    allowed = frozenset(op.query) | frozenset(op.body) | frozenset(_keyword(h) for h in op.headers)
+
+    def method(
+        self: Resource, *args: str, max_items: int | None = None, **params: Any
+    ) -> Paginator[Any]:
+        split_options(name, dict(params), allowed)  # a misspelt keyword fails now, not mid-walk
+        if by_cursor:
+            start = params.pop("cursor", None)
+
+            def fetch_after(cursor: str | None) -> Any:
+                return page(self, *args, **params, **({"cursor": cursor} if cursor else {}))
+
+            return CursorPaginator(fetch_after, cursor=start, max_items=max_items)
+        start_offset = params.pop("offset", 0)
+
+        def fetch_at(offset: int) -> Any:
+            return page(self, *args, **params, offset=offset)
+
+        return Paginator(
+            fetch_at, offset=start_offset, limit=params.get("limit"), max_items=max_items
+        )
+
+    list_name = name.rsplit(".", 1)[1]
+    method.__name__ = list_name.replace("list", "list_all", 1)
+    method.__qualname__ = f"{name.rsplit('.', 1)[0]}.{method.__name__}"
+    method.__doc__ = (
+        f"Every item of {op.method} {op.path}, page by page (`for`, or `async for` with "
+        f"AsyncOpenRouter). Keywords: those of {list_name}(), and max_items."
+    )
     return method

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._operations import operation
+from ._operations import all_pages, operation
 from ._resource import Resource
 
 
@@ -11,6 +11,8 @@ class Byok(Resource):
 
     list = operation("byok.list")
     """GET /byok"""
+    list_all = all_pages("byok.list")
+    """Every item of GET /byok, page by page."""
     create = operation("byok.create")
     """POST /byok"""
     get = operation("byok.get")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._operations import operation
+from ._operations import all_pages, operation
 from ._resource import Resource
 
 
@@ -11,6 +11,8 @@ class Files(Resource):
 
     list = operation("files.list")
     """GET /files"""
+    list_all = all_pages("files.list")
+    """Every item of GET /files, page by page."""
     create = operation("files.create")
     """POST /files"""
     get = operation("files.get")

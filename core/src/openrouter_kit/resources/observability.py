@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._operations import operation
+from ._operations import all_pages, operation
 from ._resource import Resource
 
 
@@ -11,6 +11,8 @@ class Observability(Resource):
 
     list_destinations = operation("observability.list_destinations")
     """GET /observability/destinations"""
+    list_all_destinations = all_pages("observability.list_destinations")
+    """Every item of GET /observability/destinations, page by page."""
     create_destination = operation("observability.create_destination")
     """POST /observability/destinations"""
     get_destination = operation("observability.get_destination")

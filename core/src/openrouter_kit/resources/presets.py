@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._operations import operation
+from ._operations import all_pages, operation
 from ._resource import Resource
 
 
@@ -11,10 +11,14 @@ class Presets(Resource):
 
     list = operation("presets.list")
     """GET /presets"""
+    list_all = all_pages("presets.list")
+    """Every item of GET /presets, page by page."""
     get = operation("presets.get")
     """GET /presets/{slug}"""
     list_versions = operation("presets.list_versions")
     """GET /presets/{slug}/versions"""
+    list_all_versions = all_pages("presets.list_versions")
+    """Every item of GET /presets/{slug}/versions, page by page."""
     get_version = operation("presets.get_version")
     """GET /presets/{slug}/versions/{version}"""
     create_chat_completion = operation("presets.create_chat_completion")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._operations import operation
+from ._operations import all_pages, operation
 from ._resource import Resource
 
 
@@ -11,6 +11,8 @@ class Workspaces(Resource):
 
     list = operation("workspaces.list")
     """GET /workspaces"""
+    list_all = all_pages("workspaces.list")
+    """Every item of GET /workspaces, page by page."""
     create = operation("workspaces.create")
     """POST /workspaces"""
     get = operation("workspaces.get")
@@ -29,6 +31,8 @@ class Workspaces(Resource):
     """DELETE /workspaces/{id}/budgets/{interval}"""
     list_members = operation("workspaces.list_members")
     """GET /workspaces/{id}/members"""
+    list_all_members = all_pages("workspaces.list_members")
+    """Every item of GET /workspaces/{id}/members, page by page."""
     add_members = operation("workspaces.add_members")
     """POST /workspaces/{id}/members/add"""
     remove_members = operation("workspaces.remove_members")
