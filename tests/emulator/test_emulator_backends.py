@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import json
 import struct
 import zlib
+from typing import Any
 
 import httpx
+import pytest
 from openrouter_kit_emulator import Emulator, EmulatorTransport
 
 
@@ -202,6 +205,59 @@ def test_logprobs_citations_and_encrypted_reasoning(client: httpx.Client) -> Non
         "choices"
     ][0]["message"]["reasoning_details"]
     assert [d["type"] for d in reasoning] == ["reasoning.text", "reasoning.encrypted"]
+
+
+def _streamed(client: httpx.Client, **body: object) -> list[dict[str, Any]]:
+    """The chunks of a streamed chat answer, read off the SSE wire."""
+    response = _chat(client, stream=True, **body)
+    assert response.status_code == 200
+    events = [line[6:] for line in response.text.splitlines() if line.startswith("data: ")]
+    assert events[-1] == "[DONE]"
+    return [json.loads(event) for event in events[:-1]]
+
+
+def _deltas(chunks: list[dict[str, Any]], key: str) -> list[Any]:
+    return [
+        item
+        for chunk in chunks
+        for choice in chunk["choices"]
+        for item in (choice["delta"].get(key) or [])
+    ]
+
+
+@pytest.mark.parametrize("model", ["openai/gpt-4o-mini:online", "anthropic/claude-sonnet-4"])
+def test_streams_carry_logprobs_and_citations_like_the_full_answer(
+    client: httpx.Client, model: str
+) -> None:
+    asked = {"model": model, "logprobs": True, "top_logprobs": 2}
+    full = _chat(client, **asked).json()["choices"][0]
+    chunks = _streamed(client, **asked)
+    streamed = [
+        token
+        for chunk in chunks
+        for choice in chunk["choices"]
+        for token in ((choice.get("logprobs") or {}).get("content") or [])
+    ]
+    assert streamed and streamed == full["logprobs"]["content"]
+    assert _deltas(chunks, "annotations") == full["message"].get("annotations", [])
+    text = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"])
+    assert text == full["message"]["content"]
+
+
+def test_streams_add_nothing_that_was_not_asked_for(client: httpx.Client) -> None:
+    chunks = _streamed(client, model="openai/gpt-4o-mini")
+    assert all(c["choices"][0]["logprobs"] is None for c in chunks if c["choices"])
+    assert _deltas(chunks, "annotations") == []
+
+
+def test_a_stream_ends_its_openai_reasoning_with_the_encrypted_detail(
+    client: httpx.Client,
+) -> None:
+    asked = {"model": "openai/gpt-5-mini", "reasoning": {"effort": "low"}}
+    full = _chat(client, **asked).json()["choices"][0]["message"]["reasoning_details"]
+    details = _deltas(_streamed(client, **asked), "reasoning_details")
+    assert [d for d in details if d["type"] == "reasoning.encrypted"] == full[1:]
+    assert details[-1] == full[-1] and full[-1]["index"] == 1
 
 
 def test_a_repeated_prompt_is_read_from_the_implicit_cache(client: httpx.Client) -> None:

@@ -9,6 +9,7 @@ type and real bytes). Path parameters point at resources created first, as a use
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -301,3 +302,23 @@ def test_enriched_chat_answer_stays_on_schema(session: Session) -> None:
         )
         errors = [e.message[:200] for e in validator(schema).iter_errors(answer)]
         assert not errors, (extra, errors[:5])
+
+
+def test_enriched_chat_stream_stays_on_schema(session: Session) -> None:
+    """Each chunk of a stream with logprobs, citations or encrypted reasoning validates too."""
+    check = validator({"$ref": "#/components/schemas/ChatStreamChunk"})
+    messages = [{"role": "user", "content": "What is the capital of France?"}]
+    for extra in (
+        {"model": "openai/gpt-4o-mini:online", "logprobs": True, "top_logprobs": 3},
+        {"model": "openai/gpt-5-mini", "reasoning": {"effort": "low"}},
+    ):
+        response = session.user.post(
+            "/chat/completions", json={"messages": messages, "stream": True, **extra}
+        )
+        assert response.status_code == 200
+        events = [line[6:] for line in response.text.splitlines() if line.startswith("data: ")]
+        chunks = [json.loads(event) for event in events if event != "[DONE]"]
+        assert len(chunks) > 3
+        for chunk in chunks:
+            errors = [e.message[:200] for e in check.iter_errors(chunk)]
+            assert not errors, (extra, chunk, errors[:5])

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from . import sse
+from . import enrich, sse
 from .answer import Conversation, ToolSpec, Turn, content_text
 from .catalogue import Model
 from .generation import Job
@@ -262,10 +262,16 @@ def chunks(job: Job) -> Iterator[dict[str, Any]]:
     yield {**base, "choices": [], "usage": job.usage.chat()}
 
 
-def stream(job: Job, keepalives: int = 1) -> Iterator[bytes]:
-    """The SSE byte stream: keep-alive comments, chunks, ``[DONE]`` (one event per chunk)."""
+def stream(
+    job: Job, keepalives: int = 1, body: dict[str, Any] | None = None, question: str = ""
+) -> Iterator[bytes]:
+    """The SSE byte stream: keep-alive comments, chunks, ``[DONE]`` (one event per chunk).
+
+    `body` is the request: what it asks for (logprobs, web citations) is added as in the
+    non-streamed answer (`enrich.apply_stream`).
+    """
     for _ in range(keepalives):
         yield sse.PROCESSING
-    for item in chunks(job):
+    for item in enrich.apply_stream(chunks(job), body or {}, question, job.answer.text):
         yield sse.data(item)
     yield sse.DONE

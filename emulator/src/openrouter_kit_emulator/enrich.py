@@ -1,8 +1,13 @@
-"""What a request asks to be added to a finished chat answer (non-streamed JSON).
+"""What a request asks to be added to a chat answer, streamed (`apply_stream`) or not (`apply`).
 
-- ``logprobs: true`` (``top_logprobs``: n): per-token log probabilities, deterministic;
-- a ``:online`` model or the ``web`` plugin: ``url_citation`` annotations on the message;
-- OpenAI-format reasoning: an opaque ``reasoning.encrypted`` detail after the readable one.
+- ``logprobs: true`` (``top_logprobs``: n): per-token log probabilities, deterministic; in a
+  stream, each content chunk carries those of its own tokens;
+- a ``:online`` model or the ``web`` plugin: ``url_citation`` annotations on the message; in a
+  stream, a chunk of their own before the finish chunk (``delta.annotations``);
+- OpenAI-format reasoning: an opaque ``reasoning.encrypted`` detail after the readable one; in
+  a stream, a ``reasoning_details`` chunk after the readable ones.
+
+A stream put back together holds what the non-streamed answer holds.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import base64
 import hashlib
 import math
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 _TOKEN = re.compile(r"\s*[A-Za-z0-9]+|\s*[^\sA-Za-z0-9]")
@@ -23,21 +29,23 @@ def _logprob(token: str, rank: int) -> float:
 
 
 def logprobs(text: str, top: int) -> dict[str, Any]:
-    content = []
-    for token in _TOKEN.findall(text):
-        alternatives = [token] + [f"{token.strip()}{suffix}" for suffix in ("s", "ed", "ing")]
-        content.append(
-            {
-                "token": token,
-                "logprob": _logprob(token, 0),
-                "bytes": list(token.encode()),
-                "top_logprobs": [
-                    {"token": alt, "logprob": _logprob(alt, i), "bytes": list(alt.encode())}
-                    for i, alt in enumerate(alternatives[:top])
-                ],
-            }
-        )
-    return {"content": content, "refusal": None}
+    return {
+        "content": [_token_logprob(token, top) for token in _TOKEN.findall(text)],
+        "refusal": None,
+    }
+
+
+def _token_logprob(token: str, top: int) -> dict[str, Any]:
+    alternatives = [token] + [f"{token.strip()}{suffix}" for suffix in ("s", "ed", "ing")]
+    return {
+        "token": token,
+        "logprob": _logprob(token, 0),
+        "bytes": list(token.encode()),
+        "top_logprobs": [
+            {"token": alt, "logprob": _logprob(alt, i), "bytes": list(alt.encode())}
+            for i, alt in enumerate(alternatives[:top])
+        ],
+    }
 
 
 def wants_web(body: dict[str, Any]) -> bool:
@@ -83,11 +91,80 @@ def apply(answer: dict[str, Any], body: dict[str, Any], question: str) -> dict[s
     message = choice["message"]
     text = message.get("content") or ""
     if body.get("logprobs") is True:
-        top = body.get("top_logprobs")
-        choice["logprobs"] = logprobs(text, top if isinstance(top, int) and 0 <= top <= 20 else 0)
+        choice["logprobs"] = logprobs(text, _top(body))
     if wants_web(body) and text:
         message["annotations"] = citations(text, question)
     details = message.get("reasoning_details") or []
     if details and details[0].get("format") == "openai-responses-v1":
         details.append(encrypted(message.get("reasoning") or "", len(details)))
     return answer
+
+
+def _top(body: dict[str, Any]) -> int:
+    top = body.get("top_logprobs")
+    return top if isinstance(top, int) and 0 <= top <= 20 else 0
+
+
+def apply_stream(
+    chunks: Iterable[dict[str, Any]], body: dict[str, Any], question: str, answer_text: str
+) -> Iterator[dict[str, Any]]:
+    """The chunks of a chat stream with what `apply` adds to the finished answer.
+
+    A content chunk's logprobs are those of the answer's tokens that end within its text, so
+    together they are the non-streamed answer's, however the text was cut into chunks.
+    """
+    want_logprobs = body.get("logprobs") is True
+    top = _top(body)
+    tokens = [(m.end(), m.group()) for m in _TOKEN.finditer(answer_text)] if want_logprobs else []
+    sent = 0  # characters of content streamed so far
+    next_token = 0
+    web = wants_web(body)
+    text: list[str] = []
+    reasoning: list[str] = []
+    openai_format = False
+    next_index = 0
+    for chunk in chunks:
+        choices = chunk.get("choices") or []
+        if not choices:
+            yield chunk
+            continue
+        choice = choices[0]
+        delta = choice.get("delta") or {}
+        if choice.get("finish_reason") is not None:
+            if web and text:
+                yield _extra(chunk, {"annotations": citations("".join(text), question)})
+            if openai_format:
+                detail = encrypted("".join(reasoning), next_index)
+                yield _extra(chunk, {"reasoning_details": [detail]})
+        piece = delta.get("content")
+        if piece:
+            text.append(piece)
+            sent += len(piece)
+            if want_logprobs:
+                first = next_token
+                while next_token < len(tokens) and tokens[next_token][0] <= sent:
+                    next_token += 1
+                content = [_token_logprob(token, top) for _, token in tokens[first:next_token]]
+                choice["logprobs"] = {"content": content, "refusal": None}
+        if delta.get("reasoning"):
+            reasoning.append(delta["reasoning"])
+        for detail in delta.get("reasoning_details") or ():
+            openai_format = openai_format or detail.get("format") == "openai-responses-v1"
+            next_index = max(next_index, int(detail.get("index", 0)) + 1)
+        yield chunk
+
+
+def _extra(chunk: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
+    """A chunk like `chunk` whose delta carries only `delta` (no text, not finished)."""
+    return {
+        **chunk,
+        "choices": [
+            {
+                "index": 0,
+                "delta": {"role": "assistant", "content": "", **delta},
+                "finish_reason": None,
+                "native_finish_reason": None,
+                "logprobs": None,
+            }
+        ],
+    }

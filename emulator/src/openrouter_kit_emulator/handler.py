@@ -455,7 +455,9 @@ class Emulator:
         streamed = bool(body.get("stream"))
         self._record(ctx, job, streamed, "completions")
         if streamed:
-            return self._stream_response(job, chat.stream(job, self.keepalives))
+            return self._stream_response(
+                job, chat.stream(job, self.keepalives, body, _last_user_text(body))
+            )
         answer = enrich.apply(chat.render(job), body, _last_user_text(body))
         return json_response(200, answer, self._gen_headers(job.gen_id, endpoint.provider))
 
