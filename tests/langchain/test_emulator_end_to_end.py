@@ -117,3 +117,21 @@ def test_embeddings_and_rerank_on_the_emulator() -> None:
     assert all("vector" in doc.page_content for doc in ranked)
     scores = [doc.metadata["relevance_score"] for doc in ranked]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_streamed_answer_adds_up_to_the_invoked_one_with_logprobs_and_citations() -> None:
+    # the emulator streams logprobs per chunk and citations in a chunk of their own
+    model = ChatOpenRouter(
+        model="openai/gpt-4o-mini:online", base_url="emulator://", api_key="k", logprobs=True
+    )
+    question = "What is the capital of France?"
+    full = model.invoke(question)
+    added = None
+    for chunk in model.stream(question):
+        added = chunk if added is None else added + chunk
+    assert added is not None
+    assert added.content == full.content
+    tokens = added.response_metadata["logprobs"]["content"]
+    assert tokens and tokens == full.response_metadata["logprobs"]["content"]
+    citations = added.additional_kwargs["annotations"]
+    assert citations and citations == full.additional_kwargs["annotations"]
