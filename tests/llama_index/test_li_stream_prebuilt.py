@@ -64,3 +64,23 @@ def test_a_prebuilt_message_can_be_changed_like_a_validated_one() -> None:
     assert response.message.model_dump() == reference.model_dump()
     fresh = StreamAccumulator().add(chunk("x"))
     assert fresh.message.content == "x" and fresh.message.additional_kwargs == {}
+
+
+def test_a_stream_with_logprobs_ends_with_those_of_the_full_answer() -> None:
+    from llama_index.core.llms import ChatMessage as Message
+    from llama_index.llms.openrouter_kit import OpenRouter
+
+    llm = OpenRouter(
+        "openai/gpt-4o-mini",
+        api_key="k",
+        base_url="emulator://",
+        additional_kwargs={"logprobs": True, "top_logprobs": 2},
+    )
+    question = [Message(role="user", content="What is the capital of France?")]
+    full = llm.chat(question)
+    responses = list(llm.stream_chat(question))
+    assert full.logprobs and responses[-1].logprobs == full.logprobs
+    assert responses[-1].message.content == full.message.content
+    # each response carries the tokens so far, like its message carries the text so far
+    counts = [len(r.logprobs or []) for r in responses]
+    assert counts == sorted(counts) and 0 < counts[1] < counts[-1]

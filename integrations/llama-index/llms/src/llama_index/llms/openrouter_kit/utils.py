@@ -502,6 +502,7 @@ class StreamAccumulator:
         self.finish: dict[str, Any] = {}
         self.metadata: dict[str, Any] = {}
         self._additional: dict[str, Any] = {}
+        self.logprobs: list[list[LogProb]] = []
 
     def add(self, chunk: Any) -> ChatResponse:
         """Fold one core ChatCompletionChunk in and return the response to yield for it."""
@@ -520,6 +521,8 @@ class StreamAccumulator:
                 self.text += content_delta
                 if not _TEXT_DELTA.issuperset(delta.model_fields_set) or delta.model_extra:
                     thinking_delta = self._add_extras(delta)
+            if choice.logprobs is not None:
+                self.logprobs.extend(_logprobs(choice.logprobs) or ())
             if choice.finish_reason is not None or choice.native_finish_reason is not None:
                 for key in ("finish_reason", "native_finish_reason"):
                     value = getattr(choice, key, None)
@@ -535,6 +538,14 @@ class StreamAccumulator:
         additional = self._additional.copy()
         if thinking_delta:
             additional["thinking_delta"] = thinking_delta
+        if self.logprobs:  # rare: validated, each response carrying the tokens so far
+            return ChatResponse(
+                message=self.message(final=bool(self.finish) or usage is not None),
+                delta=content_delta,
+                raw=chunk,
+                additional_kwargs=additional,
+                logprobs=list(self.logprobs),
+            )
         return _RESPONSE(
             message=self.message(final=bool(self.finish) or usage is not None),
             delta=content_delta,
