@@ -8,6 +8,7 @@ error kinds, and wire dicts from core results.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -275,11 +276,6 @@ class ClientPair:
         return cast("AsyncOpenRouter", self._async_client)
 
 
-_set_fields_set: Any = None
-_set_extra: Any = None
-_set_private: Any = None
-
-
 class Prebuilt:
     """Instances of a pydantic model from values already valid for it, as validation leaves them.
 
@@ -291,7 +287,7 @@ class Prebuilt:
     are copied, so no two instances share one.
     """
 
-    __slots__ = ("cls", "containers", "extra", "fields_set", "private", "values")
+    __slots__ = ("cls", "containers", "extra", "fields_set", "private", "setters", "values")
 
     def __init__(self, template: Any) -> None:
         self.cls = type(template)
@@ -300,11 +296,7 @@ class Prebuilt:
             (name, value) for name, value in self.values.items() if type(value) in (dict, list)
         )
         self.fields_set = frozenset(template.model_fields_set)
-        global _set_fields_set, _set_extra, _set_private
-        if _set_fields_set is None:  # pydantic loads with the first template, not with this module
-            _set_fields_set = _slot_setter("__pydantic_fields_set__")
-            _set_extra = _slot_setter("__pydantic_extra__")
-            _set_private = _slot_setter("__pydantic_private__")
+        self.setters = _slot_setters()
         self.extra = template.__pydantic_extra__
         self.private = template.__pydantic_private__
 
@@ -315,17 +307,22 @@ class Prebuilt:
             if name not in values:
                 state[name] = value.copy()
         _setattr(obj, "__dict__", state)
-        # pydantic's slots, set through their descriptors: a third faster than setattr by name
-        _set_fields_set(obj, set(self.fields_set))
-        _set_extra(obj, None if self.extra is None else dict(self.extra))
-        _set_private(obj, None if self.private is None else dict(self.private))
+        # pydantic's slots through their descriptors: a third faster than setattr by name
+        set_fields_set, set_extra, set_private = self.setters
+        set_fields_set(obj, set(self.fields_set))
+        set_extra(obj, None if self.extra is None else dict(self.extra))
+        set_private(obj, None if self.private is None else dict(self.private))
         return obj
 
 
-def _slot_setter(name: str) -> Any:
-    from pydantic import BaseModel
+@functools.cache
+def _slot_setters() -> tuple[Any, Any, Any]:
+    """pydantic's instance slots (fields set, extra, private), set through their descriptors."""
+    from pydantic import BaseModel  # with the first template: importing this module stays light
 
-    return BaseModel.__dict__[name].__set__
+    slots = ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+    setters = tuple(BaseModel.__dict__[name].__set__ for name in slots)
+    return setters[0], setters[1], setters[2]
 
 
 _new = object.__new__
