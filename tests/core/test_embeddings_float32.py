@@ -9,11 +9,13 @@ from array import array
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from core_support import make_async_client, make_client
 from openrouter_kit import InvalidRequestError
 from openrouter_kit.errors import ResponseValidationError
 from openrouter_kit.types import Float32Embedding, Float32EmbeddingResponse
+from openrouter_kit.types import embeddings as embeddings_types
 
 # values exactly representable in float32, so list and array results compare equal
 VECTORS = [[0.5, -1.0, 0.25, 3.0], [1.5, 2.0, -0.125, 0.0], [-4.0, 0.75, 8.0, -0.5]]
@@ -92,7 +94,6 @@ def test_lists_and_arrays_hold_the_same_values() -> None:
 
 
 def test_to_numpy_stacks_the_vectors_for_both_result_types() -> None:
-    np = pytest.importorskip("numpy", reason="to_numpy() is for users who have numpy")
     client, _ = make_client(answer)
     for vector_type in ("array", "list"):
         matrix = client.embeddings.create(
@@ -105,7 +106,6 @@ def test_to_numpy_stacks_the_vectors_for_both_result_types() -> None:
 
 
 def test_to_numpy_refuses_ragged_vectors() -> None:
-    pytest.importorskip("numpy", reason="to_numpy() is for users who have numpy")
     result = Float32EmbeddingResponse.from_wire(
         {"data": [{"index": 0, "embedding": b64([1.0, 2.0])}, {"index": 1, "embedding": [1.0]}]}
     )
@@ -158,12 +158,30 @@ def test_repr_stays_short_for_large_vectors() -> None:
     assert len(text) < 2000 and "array('f'" in text and "more" in text
 
 
-@pytest.mark.skipif(
-    sys.byteorder != "little", reason="the byte-swap branch is for big-endian hosts"
-)
-def test_vectors_are_the_wire_bytes_unchanged_on_little_endian_hosts() -> None:
+def test_to_numpy_without_numpy_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "numpy", None)  # as if numpy were not installed
+    result = Float32EmbeddingResponse.from_wire({"data": [{"embedding": b64([1.0])}]})
+    with pytest.raises(ImportError, match="pip install numpy"):
+        result.to_numpy()
+
+
+def test_vectors_hold_the_wire_values_in_native_byte_order() -> None:
     result = Float32EmbeddingResponse.from_wire({"data": [{"embedding": b64(VECTORS[0])}]})
     assert result.vectors[0].tobytes() == array("f", VECTORS[0]).tobytes()
+
+
+def test_a_big_endian_host_swaps_the_little_endian_wire_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A big-endian host reads the little-endian wire bytes back to front. Simulated on any
+    # host: the big-endian flag set, and the wire holding this host's bytes reversed (on a
+    # big-endian host, exactly the real wire).
+    monkeypatch.setattr(embeddings_types, "_BIG_ENDIAN", True)
+    reversed_order = array("f", VECTORS[0])
+    reversed_order.byteswap()
+    wire = base64.b64encode(reversed_order.tobytes()).decode()
+    assert embeddings_types.decode_float32(wire).tolist() == VECTORS[0]
+    assert embeddings_types.decode_vector(wire) == VECTORS[0]
 
 
 async def test_async_client_returns_arrays_too() -> None:
