@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
+from hostile_support import Seen
 from openrouter_kit import AsyncOpenRouter, OpenRouter
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
@@ -34,23 +34,11 @@ class FakeClock:
         self.sleep(seconds)
 
 
-class Recorder:
-    """Answers with the given handler and keeps every request it saw."""
-
-    def __init__(self, handler: Callable[[httpx.Request], httpx.Response]) -> None:
-        self.handler = handler
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return self.handler(request)
-
-    @property
-    def last(self) -> httpx.Request:
-        return self.requests[-1]
+class Recorder(Seen):
+    """Answers with the given handler and keeps every request it saw (hostile_support.Seen)."""
 
     def last_json(self) -> Any:
-        return json.loads(self.last.content)
+        return self.json()
 
 
 def make_client(

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 
 
-class BinaryResponse:
-    """A binary answer of the sync client: `.content_type`, `.read()`, `.iter_bytes()`, `.write_to_file()`."""
+class _Binary:
+    """What both clients' binary answers share: the unread response and its headers."""
 
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
@@ -29,6 +29,14 @@ class BinaryResponse:
     @property
     def headers(self) -> httpx.Headers:
         return self.response.headers
+
+    def __repr__(self) -> str:
+        size = self.response.headers.get("content-length", "?")
+        return f"<{type(self).__name__} {self.content_type} {size} bytes>"
+
+
+class BinaryResponse(_Binary):
+    """A binary answer of the sync client: `.content_type`, `.read()`, `.iter_bytes()`, `.write_to_file()`."""
 
     def read(self) -> bytes:
         """The whole body (loaded into memory)."""
@@ -61,25 +69,9 @@ class BinaryResponse:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        size = self.response.headers.get("content-length", "?")
-        return f"<BinaryResponse {self.content_type} {size} bytes>"
 
-
-class AsyncBinaryResponse:
+class AsyncBinaryResponse(_Binary):
     """The async client's binary answer: `await .read()`, `async for piece in .iter_bytes()`."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self.response = response
-
-    @property
-    def content_type(self) -> str | None:
-        value: str | None = self.response.headers.get("content-type")
-        return value
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.response.headers
 
     async def read(self) -> bytes:
         try:
@@ -109,10 +101,6 @@ class AsyncBinaryResponse:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
-
-    def __repr__(self) -> str:
-        size = self.response.headers.get("content-length", "?")
-        return f"<AsyncBinaryResponse {self.content_type} {size} bytes>"
 
 
 FileInput = Any
