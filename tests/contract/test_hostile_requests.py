@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from hostile_support import loopback, make_async_client, make_client
-from openrouter_kit import OpenRouter, _json
+from openrouter_kit import OpenRouter
 from openrouter_kit._endpoints import ENDPOINTS
 from openrouter_kit._pagination import Paginator
 from openrouter_kit._pipeline import build_path
@@ -96,15 +96,6 @@ TOOLS = [
 ]
 
 
-@pytest.fixture(params=["orjson", "stdlib"])
-def encoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "stdlib":
-        monkeypatch.setattr(_json, "_orjson", None)
-    elif _json._orjson is None:
-        pytest.skip("orjson is not installed (the fast extra)")
-    return str(request.param)
-
-
 @pytest.mark.parametrize(
     ("params", "path"),
     [
@@ -125,7 +116,7 @@ def encoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     ],
 )
 def test_non_finite_numbers_are_refused_naming_their_path(
-    encoder: str, params: dict[str, Any], path: str
+    params: dict[str, Any], path: str
 ) -> None:
     client, seen = make_client(ok)
     with pytest.raises(InvalidRequestError) as caught:
@@ -137,7 +128,7 @@ def test_non_finite_numbers_are_refused_naming_their_path(
     assert seen.requests == []
 
 
-def test_nulls_and_finite_floats_still_go_out(encoder: str) -> None:
+def test_nulls_and_finite_floats_still_go_out() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"id": "gen", "choices": [], "model": "m"})
 

@@ -1,45 +1,83 @@
-"""Without orjson (the `fast` extra) the client parses with pydantic-core and behaves the same."""
+"""One JSON engine each way, whatever is installed: the standard library's encoder and
+pydantic-core's parser. An optional orjson used to refuse bodies the standard library sends
+(integer dict keys, the token ids of `logit_bias`), so the same call failed on some machines."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import textwrap
+from typing import Any
+
+import httpx
+import pytest
+from core_support import make_client as make_recording_client
+from openrouter_kit import OpenRouter, _json
+from openrouter_kit.errors import InvalidRequestError
 
 
-def test_client_works_without_orjson() -> None:
+def make_client() -> tuple[OpenRouter, Any]:
+    return make_recording_client(
+        lambda r: httpx.Response(200, json={"choices": [{"message": {"content": "ok"}}]})
+    )
+
+
+def test_integer_token_ids_in_logit_bias_go_out_as_json_keys() -> None:
+    client, seen = make_client()
+    client.chat.completions.create(
+        model="m/x", messages=[{"role": "user", "content": "hi"}], logit_bias={50256: -100}
+    )
+    assert b'"logit_bias":{"50256":-100}' in seen.last.content
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [({"when": object()}, "when"), ({"blob": b"raw bytes"}, "blob"), ({"ids": {1, 2}}, "ids")],
+)
+def test_values_json_has_no_form_for_are_refused_before_sending(
+    value: dict[str, Any], field: str
+) -> None:
+    client, seen = make_client()
+    with pytest.raises(InvalidRequestError) as caught:
+        client.chat.completions.create(
+            model="m/x", messages=[{"role": "user", "content": "hi"}], extra_body=value
+        )
+    assert caught.value.field == field
+    assert seen.requests == []
+
+
+def test_loads_is_strict_json() -> None:
+    assert _json.loads(b'{"a":[1,2.5,"\\u00e9",null,true]}') == {"a": [1, 2.5, "é", None, True]}
+    for bad in (b"{not json", b'{"a":NaN}', b'{"a":Infinity}', b""):
+        with pytest.raises(ValueError):
+            _json.loads(bad)
+
+
+def test_orjson_installed_or_not_changes_nothing() -> None:
     code = textwrap.dedent(
         """
         import sys
-        sys.modules["orjson"] = None  # as if the extra were not installed
-        import base64, array, httpx
-        from openrouter_kit import OpenRouter, errors
-        from openrouter_kit import _json
-        assert _json._orjson is None
-        vec = base64.b64encode(array.array("f", [0.5, -2.0]).tobytes()).decode()
+        import httpx
+        from openrouter_kit import OpenRouter
+        sent = []
         def handler(request):
-            if request.url.path.endswith("/embeddings"):
-                return httpx.Response(200, json={"data": [{"index": 0, "embedding": vec}], "usage": {"cost": 1e-7}})
-            if b"call_1" in request.content:  # a nested model was encoded by the stdlib encoder
-                sent = request.content.decode()
-                assert '"tool_calls":[{"id":"call_1"' in sent, sent
-                return httpx.Response(200, json={"choices": [{"index": 0, "message": {"content": "fine"}}]})
-            return httpx.Response(200, content=b"{not json")
+            sent.append(request.content)
+            return httpx.Response(200, json={"choices": [{"message": {"content": "fine"}}]})
         client = OpenRouter(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
-        assert client.embeddings.create(model="e/x", input="a").vectors == [[0.5, -2.0]]
-        from openrouter_kit.types import FunctionCall, ToolCall
-        calls = [ToolCall(id="call_1", function=FunctionCall(name="f", arguments="{}"))]
         reply = client.chat.completions.create(
-            model="m/x",
-            messages=[{"role": "user", "content": "hi"}, {"role": "assistant", "tool_calls": calls}],
+            model="m/x", messages=[{"role": "user", "content": "hé"}], logit_bias={1: 2}
         )
         assert reply.text == "fine"
-        try:
-            client.chat.completions.create(model="m/x", messages=[{"role": "user", "content": "hi"}])
-        except errors.ResponseValidationError:
-            print("ok")
+        assert sys.modules.get("orjson") is None  # never imported
+        print(sent[0].decode())
         """
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    outputs = []
+    for prelude in ("", "import sys; sys.modules['orjson'] = None\n"):
+        result = subprocess.run(
+            [sys.executable, "-c", prelude + code], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert '"content":"hé"' in outputs[0] and '"logit_bias":{"1":2}' in outputs[0]

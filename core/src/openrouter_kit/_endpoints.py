@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib import import_module
 from typing import Any
 
@@ -193,7 +194,7 @@ COINBASE_RULES: tuple[v.Rule, ...] = (
     Range("chain_id", None, None, integer=True),
 )
 
-ENDPOINTS: dict[str, Endpoint] = _endpoints(
+DEFINED: dict[str, Endpoint] = _endpoints(
     Endpoint(
         "chat.completions.create",
         "POST",
@@ -383,6 +384,18 @@ ENDPOINTS: dict[str, Endpoint] = _endpoints(
 )
 
 
+VARIANTS: dict[str, Endpoint] = {
+    # embeddings.create(vector_type="array"): the same call, its vectors read as float32 arrays
+    "embeddings.create:float32": replace(
+        DEFINED["embeddings.create"],
+        response=_ref("embeddings:Float32EmbeddingResponse"),
+        parse=_ref("embeddings:Float32EmbeddingResponse.from_wire"),
+    ),
+}
+"""Other ways to read an operation's answer; each keeps its operation's name for hooks and budgets."""
+
+
+@cache
 def _generated_rows() -> dict[str, Endpoint]:
     """Rows for the operations of spec/openapi.yaml that no hand-written row above covers.
 
@@ -393,7 +406,7 @@ def _generated_rows() -> dict[str, Endpoint]:
 
     rows: dict[str, Endpoint] = {}
     for op in OPERATIONS.values():
-        if op.name in ENDPOINTS or op.name in rows:
+        if op.name in DEFINED or op.name in rows:
             continue
         rows[op.name] = Endpoint(
             op.name,
@@ -407,19 +420,41 @@ def _generated_rows() -> dict[str, Endpoint]:
     return rows
 
 
-GENERATED: frozenset[str] = frozenset(_generated_rows())
-"""Names of the rows made from the document alone (no hand-written row)."""
-ENDPOINTS.update(_generated_rows())
+class _Routes(dict[str, Endpoint]):
+    """The hand-written rows and variants; the generated rows join on the first call of one.
 
-VARIANTS: dict[str, Endpoint] = {
-    # embeddings.create(vector_type="array"): the same call, its vectors read as float32 arrays
-    "embeddings.create:float32": replace(
-        ENDPOINTS["embeddings.create"],
-        response=_ref("embeddings:Float32EmbeddingResponse"),
-        parse=_ref("embeddings:Float32EmbeddingResponse.from_wire"),
-    ),
-}
-"""Other ways to read an operation's answer; each keeps its operation's name for hooks and budgets."""
+    A chat program never loads the 98-operation table, which is most of this module's memory.
+    """
 
-ROUTES: dict[str, Endpoint] = {**ENDPOINTS, **VARIANTS}
+    _complete = False
+
+    def __missing__(self, name: str) -> Endpoint:
+        if self._complete:
+            raise KeyError(name)
+        for key, row in _generated_rows().items():
+            self.setdefault(key, row)
+        self._complete = True  # after the rows are in: another thread may be looking too
+        if name in self:
+            return self[name]
+        raise KeyError(name)
+
+
+ROUTES: dict[str, Endpoint] = _Routes({**DEFINED, **VARIANTS})
 """What the clients look a resource's call up in: every operation and its variants."""
+
+ENDPOINTS: dict[str, Endpoint]
+"""Every operation's row, hand-written or generated (built on first access)."""
+GENERATED: frozenset[str]
+"""Names of the rows made from the document alone (no hand-written row)."""
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: the full tables are built when first imported, not with the module
+    if name == "ENDPOINTS":
+        value: Any = {**DEFINED, **_generated_rows()}
+    elif name == "GENERATED":
+        value = frozenset(_generated_rows())
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
-from . import _hooks, _pipeline, _transports
+from . import _hooks, _pipeline, _tls, _transports
 from ._endpoints import ROUTES, Endpoint
 from ._pipeline import NOT_GIVEN, NotGiven
 from ._retry import RETRYABLE_STATUSES, RetryPolicy
@@ -363,6 +363,7 @@ class _BaseClient:
         else:
             options["limits"] = httpx.Limits(max_connections=100, max_keepalive_connections=100)
             options["follow_redirects"] = True
+            options["verify"] = _tls.default_context()
         self._http = self._http_class(**options)
 
     def _url(self, path: str) -> httpx.URL:

@@ -72,15 +72,11 @@ def split_query(
 @functools.lru_cache(maxsize=256)  # one entry per operation name: bounded by the API
 def _documented(where: str) -> tuple[frozenset[str], dict[str, str]]:
     """The keywords the API document gives the operation `where`, and its header keywords."""
-    from .._generated.operations import OPERATIONS
+    from .._generated.keywords import KEYWORDS
 
-    fields: set[str] = set()
-    headers: dict[str, str] = {}
-    for op in OPERATIONS.values():
-        if op.name == where:
-            fields.update(op.body, op.query)
-            headers.update({h.lower().replace("-", "_"): h for h in op.headers})
-    return frozenset(fields) | frozenset(headers), headers
+    fields, header_names = KEYWORDS.get(where, ("", ""))
+    headers = {h.lower().replace("-", "_"): h for h in header_names.split()}
+    return frozenset(fields.split()) | frozenset(headers), headers
 
 
 class Resource:
