@@ -11,11 +11,16 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from typing import TYPE_CHECKING, Any, Literal, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from .client import AsyncOpenRouter, OpenRouter
     from .cost import CallCost
+
+Model = TypeVar("Model", bound="BaseModel")
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -27,6 +32,7 @@ __all__ = [
     "as_wire_dict",
     "call_cost",
     "error_kind",
+    "prebuilt",
     "resolve_base_url",
 ]
 
@@ -276,43 +282,40 @@ class ClientPair:
         return cast("AsyncOpenRouter", self._async_client)
 
 
-class Prebuilt:
-    """Instances of a pydantic model from values already valid for it, as validation leaves them.
+def prebuilt(template: Model) -> Callable[..., Model]:
+    """A maker of instances of a pydantic model from values already valid for it, as validation
+    leaves them.
 
-    A template instance is validated once; each call copies its state and sets the given
+    The template instance is validated once; each call copies its state and sets the given
     fields, which must be ones the template set. Stream paths build framework objects per
     token (a LangChain message chunk, a LlamaIndex response) from values the adapter made
     itself, where validating them again costs more than the rest of the chunk's conversion.
     Container values the call does not give (an empty `additional_kwargs`, `tool_calls`)
-    are copied, so no two instances share one.
+    are copied, so no two instances share one. A closure, not a callable object: calling an
+    instance costs a third more, and this runs for every token.
     """
+    cls = type(template)
+    base = dict(template.__dict__)
+    containers = tuple(name for name, value in base.items() if type(value) in (dict, list))
+    fields_set = frozenset(template.model_fields_set)
+    extra = template.__pydantic_extra__
+    private = template.__pydantic_private__
+    # pydantic's slots through their descriptors: a third faster than setattr by name
+    set_fields_set, set_extra, set_private = _slot_setters()
 
-    __slots__ = ("cls", "containers", "extra", "fields_set", "private", "setters", "values")
-
-    def __init__(self, template: Any) -> None:
-        self.cls = type(template)
-        self.values = dict(template.__dict__)
-        self.containers = tuple(
-            (name, value) for name, value in self.values.items() if type(value) in (dict, list)
-        )
-        self.fields_set = frozenset(template.model_fields_set)
-        self.setters = _slot_setters()
-        self.extra = template.__pydantic_extra__
-        self.private = template.__pydantic_private__
-
-    def __call__(self, **values: Any) -> Any:
-        obj = _new(self.cls)
-        state = {**self.values, **values}
-        for name, value in self.containers:
+    def make(**values: Any) -> Model:
+        obj = _new(cls)
+        state = {**base, **values}
+        for name in containers:
             if name not in values:
-                state[name] = value.copy()
+                state[name] = state[name].copy()
         _setattr(obj, "__dict__", state)
-        # pydantic's slots through their descriptors: a third faster than setattr by name
-        set_fields_set, set_extra, set_private = self.setters
-        set_fields_set(obj, set(self.fields_set))
-        set_extra(obj, None if self.extra is None else dict(self.extra))
-        set_private(obj, None if self.private is None else dict(self.private))
+        set_fields_set(obj, set(fields_set))
+        set_extra(obj, None if extra is None else dict(extra))
+        set_private(obj, None if private is None else dict(private))
         return obj
+
+    return make
 
 
 @functools.cache

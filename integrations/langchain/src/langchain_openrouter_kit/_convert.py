@@ -28,7 +28,7 @@ from langchain_core.messages import content as types
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from openrouter_kit.integration import Prebuilt
+from openrouter_kit.integration import prebuilt
 
 MODEL_PROVIDER = "openrouter"
 """Value of ``response_metadata["model_provider"]``; selects our content-block translator."""
@@ -579,8 +579,8 @@ def completion_to_chat_result(completion: Mapping[str, Any]) -> ChatResult:
     return ChatResult(generations=generations, llm_output=llm_output)
 
 
-_TEXT_MESSAGE = Prebuilt(AIMessageChunk(content="template", id="gen-template"))
-_TEXT_GENERATION = Prebuilt(
+_TEXT_MESSAGE = prebuilt(AIMessageChunk(content="template", id="gen-template"))
+_TEXT_GENERATION = prebuilt(
     ChatGenerationChunk(message=AIMessageChunk(content="template", id="gen-template"))
 )
 

@@ -402,8 +402,7 @@ class OpenRouter(FunctionCallingLLM):
         def gen() -> Generator[ChatResponse, None, None]:
             accumulator = StreamAccumulator()
             with create(stream=True, **params) as stream:
-                for chunk in stream:
-                    yield accumulator.add(chunk)
+                yield from map(accumulator.add, stream)
 
         return gen()
 

@@ -29,7 +29,7 @@ from llama_index.core.base.llms.types import (
     VideoBlock,
 )
 
-from openrouter_kit.integration import Prebuilt
+from openrouter_kit.integration import prebuilt
 
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
@@ -469,11 +469,11 @@ def merge_reasoning_details(
 
 # delta fields that carry nothing but text (anything else takes StreamAccumulator's slow path)
 _TEXT_DELTA = frozenset({"role", "content"})
-_TEXT_BLOCK = Prebuilt(TextBlock(text=""))
-_TEXT_MESSAGE = Prebuilt(
+_TEXT_BLOCK = prebuilt(TextBlock(text=""))
+_TEXT_MESSAGE = prebuilt(
     ChatMessage(role=MessageRole.ASSISTANT, blocks=[TextBlock(text="")], additional_kwargs={})
 )
-_RESPONSE = Prebuilt(
+_RESPONSE = prebuilt(
     ChatResponse(
         message=ChatMessage(role=MessageRole.ASSISTANT, content=""),
         delta="",
@@ -519,7 +519,10 @@ class StreamAccumulator:
             if delta is not None:
                 content_delta = delta.content or ""
                 self.text += content_delta
-                if not _TEXT_DELTA.issuperset(delta.model_fields_set) or delta.model_extra:
+                # pydantic's slots, not the model_fields_set / model_extra properties: per token
+                if not _TEXT_DELTA.issuperset(delta.__pydantic_fields_set__) or (
+                    delta.__pydantic_extra__
+                ):
                     thinking_delta = self._add_extras(delta)
             if choice.logprobs is not None:
                 self.logprobs.extend(_logprobs(choice.logprobs) or ())
