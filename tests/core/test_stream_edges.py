@@ -104,3 +104,65 @@ def test_the_decoder_copies_each_byte_of_a_long_line_a_bounded_number_of_times()
     # ... and the last one joined them all at once into the single event.
     assert [len(e.data) for e in events] == [4 * 1024 * 1024]
     assert decoder._pending == []
+
+
+# -- compressed streams: raw chunks are read only when the body is not encoded -----------
+
+CHUNKS = [
+    b'data: {"id":"g","choices":[{"index":0,"delta":{"content":"Hel"}}]}\n\n',
+    b'data: {"id":"g","choices":[{"index":0,"delta":{"content":"lo"}}]}\n\n',
+    b"data: [DONE]\n\n",
+]
+
+
+def gzip_pieces() -> list[bytes]:
+    import zlib
+
+    packer = zlib.compressobj(wbits=31)  # gzip framing
+    body = packer.compress(b"".join(CHUNKS)) + packer.flush()
+    return [body[i : i + 7] for i in range(0, len(body), 7)]
+
+
+@pytest.mark.parametrize("encoding", ["gzip", None])
+def test_a_stream_is_decoded_whatever_its_content_encoding(encoding: str | None) -> None:
+    pieces = gzip_pieces() if encoding else CHUNKS
+    headers = {"content-type": "text/event-stream"}
+    if encoding:
+        headers["content-encoding"] = encoding
+    client, _ = make_client(lambda r: httpx.Response(200, headers=headers, stream=Pieces(pieces)))
+    with client.chat.completions.create(model="m/x", messages=MESSAGES, stream=True) as stream:
+        text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+    assert text == "Hello"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", None])
+async def test_an_async_stream_is_decoded_whatever_its_content_encoding(
+    encoding: str | None,
+) -> None:
+    pieces = gzip_pieces() if encoding else CHUNKS
+    headers = {"content-type": "text/event-stream"}
+    if encoding:
+        headers["content-encoding"] = encoding
+    client, _ = make_async_client(
+        lambda r: httpx.Response(200, headers=headers, stream=Pieces(pieces))
+    )
+    stream = await client.chat.completions.create(model="m/x", messages=MESSAGES, stream=True)
+    text = ""
+    async with stream:
+        async for chunk in stream:
+            if chunk.choices:
+                text += chunk.choices[0].delta.content or ""
+    assert text == "Hello"
+
+
+def test_a_stream_whose_body_was_already_read_still_parses() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, content=b"".join(CHUNKS)
+        )
+        response.read()  # as a replaying cassette hands it over: consumed, content kept
+        return response
+
+    client, _ = make_client(handler)
+    with client.chat.completions.create(model="m/x", messages=MESSAGES, stream=True) as stream:
+        assert [c.choices[0].delta.content for c in stream if c.choices] == ["Hel", "lo"]

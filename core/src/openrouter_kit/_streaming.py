@@ -168,6 +168,21 @@ def _wire_json(sse: ServerSentEvent) -> Any:
     return _json.loads(data) if data else None
 
 
+def _unencoded(response: httpx.Response) -> bool:
+    # SSE bodies are rarely compressed; when not, the raw bytes are the body and httpx's
+    # decoder and re-chunking layers (a generator and two calls per chunk) can be skipped
+    encoding = response.headers.get("content-encoding")
+    return (not encoding or encoding == "identity") and not response.is_stream_consumed
+
+
+def _body_chunks(response: httpx.Response) -> Iterator[bytes]:
+    return response.iter_raw() if _unencoded(response) else response.iter_bytes()
+
+
+def _abody_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    return response.aiter_raw() if _unencoded(response) else response.aiter_bytes()
+
+
 class StreamDone(Exception):
     """Raised by an event parser at the end-of-stream sentinel (`[DONE]`)."""
 
@@ -389,7 +404,7 @@ class Stream(_StreamBase[T]):
         self._outcome = "cut"
         try:
             try:
-                for chunk in self.response.iter_bytes():
+                for chunk in _body_chunks(self.response):
                     if not self._events:
                         self._keep_head(chunk)
                     for sse in decoder.feed(chunk):
@@ -463,7 +478,7 @@ class AsyncStream(_StreamBase[T]):
         self._outcome = "cut"
         try:
             try:
-                async for chunk in self.response.aiter_bytes():
+                async for chunk in _abody_chunks(self.response):
                     if not self._events:
                         self._keep_head(chunk)
                     for sse in decoder.feed(chunk):
