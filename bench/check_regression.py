@@ -92,7 +92,7 @@ def bench_python(bench: Path) -> str:
         for line in (bench / "requirements.txt").read_text().splitlines()
         if "==" in line and not line.startswith("#")
     }
-    packages = [pins.get(name, name) for name in ("httpx", "httptools", "uvloop")] + ["orjson"]
+    packages = [pins.get(name, name) for name in ("httpx", "httptools", "uvloop")]
     local = [
         "-e",
         str(ROOT / "core"),

@@ -7,7 +7,7 @@ send bytes and how they sleep between retries (client.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -26,9 +26,6 @@ from .errors import (
     ResponseValidationError,
     _redact,
 )
-
-if TYPE_CHECKING:
-    from ._streaming import ServerSentEvent
 
 
 class NotGiven:
@@ -340,18 +337,11 @@ def parse_response(endpoint: Endpoint, response: httpx.Response) -> Any:
 
 
 def event_parser(endpoint: Endpoint) -> Any:
-    """The function that turns one SSE of this endpoint into its typed event."""
+    """The function that turns one event's data of this endpoint into its typed event."""
     event_type = endpoint.stream_model
     assert event_type is not None, f"{endpoint.name} does not stream"
     # the validator itself: model_validate_json's wrapper costs ~10% of a chunk's parse
-    validate = endpoint.parse_sse or event_type.__pydantic_validator__.validate_json
-
-    def parse(sse: ServerSentEvent) -> Any:
-        if not sse.data:
-            return None
-        return validate(sse.data)
-
-    return parse
+    return endpoint.parse_sse or event_type.__pydantic_validator__.validate_json
 
 
 def stream_partial(endpoint: Endpoint) -> Any:

@@ -159,13 +159,12 @@ class SSEDecoder:
         return None
 
 
-EventParser = Callable[[ServerSentEvent], "T | None"]
-"""Turns one SSE into an item, or None to skip it; the `[DONE]` sentinel raises StreamDone."""
+EventParser = Callable[[bytes], "T | None"]
+"""Turns one event's (non-empty) data into an item, or None to skip it."""
 
 
-def _wire_json(sse: ServerSentEvent) -> Any:
-    data = sse.data
-    return _json.loads(data) if data else None
+def _wire_json(data: bytes) -> Any:
+    return _json.loads(data)
 
 
 def _unencoded(response: httpx.Response) -> bool:
@@ -193,7 +192,7 @@ class _StreamBase(Generic[T]):
     def __init__(
         self,
         response: httpx.Response,
-        parse: Callable[[ServerSentEvent], T | None],
+        parse: EventParser[T],
         partial: Callable[[list[Any]], PartialOutput] | None,
         on_finish: Callable[[list[Any], str], None] | None = None,
         *,
@@ -246,7 +245,7 @@ class _StreamBase(Generic[T]):
         items = []
         for data in self._seen:
             try:
-                item = self._parse(ServerSentEvent(data))
+                item = self._parse(data)
             except Exception:  # yielded as a dict, but not a valid typed item: nothing to add
                 continue
             if item is not None:
@@ -260,8 +259,10 @@ class _StreamBase(Generic[T]):
             raise StreamDone
         if b'"error"' in data:
             self._raise_if_error(data)
+        if not data:  # an event without data (a bare `event:` line): nothing to parse
+            return None
         try:
-            item = self._emit(sse)
+            item = self._emit(data)
         except StreamDone:
             raise
         except Exception as exc:
@@ -298,7 +299,7 @@ class _StreamBase(Generic[T]):
                 return
         try:
             # Keep whatever else arrived in the error chunk (content, usage) in the partial record.
-            item = self._parse(ServerSentEvent(data))
+            item = self._parse(data)
             if item is not None:
                 self._seen.append(item if self._keep_items else data)
         except Exception:
@@ -379,7 +380,7 @@ class Stream(_StreamBase[T]):
     def __init__(
         self,
         response: httpx.Response,
-        parse: Callable[[ServerSentEvent], T | None],
+        parse: EventParser[T],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
         on_finish: Callable[[list[Any], str], None] | None = None,
         *,
@@ -455,7 +456,7 @@ class AsyncStream(_StreamBase[T]):
     def __init__(
         self,
         response: httpx.Response,
-        parse: Callable[[ServerSentEvent], T | None],
+        parse: EventParser[T],
         partial: Callable[[list[Any]], PartialOutput] | None = None,
         on_finish: Callable[[list[Any], str], None] | None = None,
         *,
