@@ -421,10 +421,8 @@ def _generated_rows() -> dict[str, Endpoint]:
 
 
 class _Routes(dict[str, Endpoint]):
-    """The hand-written rows and variants; the generated rows join on the first call of one.
-
-    A chat program never loads the 98-operation table, which is most of this module's memory.
-    """
+    """The hand-written rows and variants; the generated rows join on the first call of one,
+    so a chat program never loads the 98-operation table (`_generated/operations.py`)."""
 
     _complete = False
 
