@@ -1,5 +1,5 @@
 """Reading answers keeps no values alive: pydantic-core's process-wide string cache holds keys
-only (bench/README.md: caching every short value cost 0.6 MB of peak memory for no speed)."""
+only (bench/README.md: caching every short value cost ~0.5 MB of peak memory for no speed)."""
 
 from __future__ import annotations
 
