@@ -170,8 +170,8 @@ def _wire_json(data: bytes) -> Any:
 def _unencoded(response: httpx.Response) -> bool:
     # SSE bodies are rarely compressed; when not, the raw bytes are the body and httpx's
     # decoder and re-chunking layers (a generator and two calls per chunk) can be skipped
-    encoding = response.headers.get("content-encoding")
-    return (not encoding or encoding == "identity") and not response.is_stream_consumed
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    return encoding in ("", "identity") and not response.is_stream_consumed
 
 
 def _body_chunks(response: httpx.Response) -> Iterator[bytes]:
