@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole, TextBlock
 from llama_index.llms.openrouter_kit.utils import StreamAccumulator
 from openrouter_kit.types import ChatCompletionChunk
@@ -84,3 +85,25 @@ def test_a_stream_with_logprobs_ends_with_those_of_the_full_answer() -> None:
     # each response carries the tokens so far, like its message carries the text so far
     counts = [len(r.logprobs or []) for r in responses]
     assert counts == sorted(counts) and 0 < counts[1] < counts[-1]
+
+
+def test_templates_with_private_attributes_fall_back_to_one_maker_per_object(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a LlamaIndex release whose ChatResponse carried private state must not get copies
+    # made without it: the one-call maker is only used for plain templates
+    from llama_index.llms.openrouter_kit import utils
+    from pydantic import PrivateAttr
+
+    class WithPrivate(ChatResponse):
+        _seen: int = PrivateAttr(default=0)
+
+    monkeypatch.setattr(utils, "ChatResponse", WithPrivate)
+    make = utils._text_token_maker()
+    assert make.__name__ == "composed"
+    wire = chunk("Hi")
+    got = make("Hi", "Hi", wire, {"id": "gen-1"})
+    want = validated("Hi", "Hi", wire, {"id": "gen-1"})
+    same(got, want)
+    same(got.message, want.message)
+    assert utils._TEXT_TOKEN_RESPONSE.__name__ == "make"  # today's LlamaIndex: plain templates

@@ -34,6 +34,7 @@ __all__ = [
     "error_kind",
     "prebuilt",
     "resolve_base_url",
+    "slot_setters",
 ]
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
@@ -301,7 +302,7 @@ def prebuilt(template: Model) -> Callable[..., Model]:
     extra = template.__pydantic_extra__
     private = template.__pydantic_private__
     # pydantic's slots through their descriptors: a third faster than setattr by name
-    set_fields_set, set_extra, set_private = _slot_setters()
+    set_fields_set, set_extra, set_private = slot_setters()
 
     def make(**values: Any) -> Model:
         obj = _new(cls)
@@ -319,7 +320,7 @@ def prebuilt(template: Model) -> Callable[..., Model]:
 
 
 @functools.cache
-def _slot_setters() -> tuple[Any, Any, Any]:
+def slot_setters() -> tuple[Any, Any, Any]:
     """pydantic's instance slots (fields set, extra, private), set through their descriptors."""
     from pydantic import BaseModel  # with the first template: importing this module stays light
 
