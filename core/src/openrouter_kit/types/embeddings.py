@@ -119,6 +119,11 @@ class _EmbeddingResult(OpenRouterModel):
     provider: str | None = None
     usage: EmbeddingUsage | None = None
 
+    def _ordered(self) -> list[Any]:
+        """The items' embeddings by input index (`data` is typed by the subclass)."""
+        data: list[Any] = getattr(self, "data", [])
+        return [item.embedding for item in sorted(data, key=lambda e: e.index)]
+
     def to_numpy(self) -> Any:
         """The vectors as one float32 matrix, shape (inputs, dimensions), in input order.
 
@@ -129,7 +134,7 @@ class _EmbeddingResult(OpenRouterModel):
             import numpy as np
         except ImportError:
             raise ImportError("to_numpy() needs numpy: pip install numpy") from None
-        vectors: list[Any] = getattr(self, "vectors", [])
+        vectors = self._ordered()
         if not vectors:
             return np.empty((0, 0), dtype=np.float32)
         if len({len(v) for v in vectors}) != 1:
@@ -192,7 +197,7 @@ class EmbeddingResponse(_EmbeddingResult):
     @property
     def vectors(self) -> list[list[float]]:
         """The embeddings ordered by input index."""
-        return [item.embedding for item in sorted(self.data, key=lambda e: e.index)]
+        return self._ordered()
 
 
 class Float32EmbeddingResponse(_EmbeddingResult):
@@ -209,4 +214,4 @@ class Float32EmbeddingResponse(_EmbeddingResult):
     @property
     def vectors(self) -> list[array[float]]:
         """The embeddings ordered by input index."""
-        return [item.embedding for item in sorted(self.data, key=lambda e: e.index)]
+        return self._ordered()
