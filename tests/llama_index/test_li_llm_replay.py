@@ -176,6 +176,8 @@ def test_streaming_reasoning_accumulates_text_thinking_signature_and_usage() -> 
     assert signatures and details[0]["signature"] == signatures[-1]
     assert last.additional_kwargs["cost"] == usage["cost"]
     assert last.additional_kwargs["total_tokens"] == usage["total_tokens"]
+    # each response's raw is its chunk as sent, every field kept (the docs' promise)
+    assert [r.raw for r in responses] == events
 
 
 async def test_async_streaming_matches_sync() -> None:
@@ -190,6 +192,7 @@ async def test_async_streaming_matches_sync() -> None:
     assert responses[-1].message.content == sync_last.message.content
     assert responses[-1].message.additional_kwargs == sync_last.message.additional_kwargs
     assert responses[-1].additional_kwargs == sync_last.additional_kwargs
+    assert [r.raw for r in responses] == sse_events(interaction)
 
 
 def test_streamed_tool_call_with_final_usage_chunk() -> None:

@@ -5,18 +5,16 @@ from __future__ import annotations
 import pytest
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole, TextBlock
 from llama_index.llms.openrouter_kit.utils import StreamAccumulator
-from openrouter_kit.types import ChatCompletionChunk
 
 
-def chunk(content: str, **choice: object) -> ChatCompletionChunk:
-    return ChatCompletionChunk.model_validate(
-        {
-            "id": "gen-1",
-            "model": "m/x",
-            "provider": "P",
-            "choices": [{"index": 0, "delta": {"role": "assistant", "content": content}, **choice}],
-        }
-    )
+def chunk(content: str, **choice: object) -> dict[str, object]:
+    """A streamed chunk's wire dict, as the core's ``wire_dicts()`` yields it."""
+    return {
+        "id": "gen-1",
+        "model": "m/x",
+        "provider": "P",
+        "choices": [{"index": 0, "delta": {"role": "assistant", "content": content}, **choice}],
+    }
 
 
 def validated(text: str, delta: str, raw: object, additional: dict[str, object]) -> ChatResponse:
@@ -41,7 +39,7 @@ def test_text_tokens_give_the_validated_objects() -> None:
     chunks = [chunk("Hel"), chunk("lo"), chunk("", finish_reason="stop")]
     for wire in chunks:
         got = accumulator.add(wire)
-        delta = wire.choices[0].delta.content or ""  # type: ignore[union-attr]
+        delta = wire["choices"][0]["delta"]["content"]  # type: ignore[index]
         text += delta
         want = validated(text, delta, wire, dict(got.additional_kwargs))
         same(got, want)

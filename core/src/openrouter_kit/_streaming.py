@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
 
@@ -227,16 +227,10 @@ class _StreamBase(Generic[T]):
             return PartialOutput(chunks=len(self._seen))
         return self._partial(self._items())
 
-    def wire_dicts(self) -> Self:
-        """Yield each event as its parsed wire JSON (a dict), not a model; call before iterating.
-
-        For adapters that build their own objects from the wire: nothing is validated per
-        chunk. Hooks and the partial record of an error still get typed items, parsed from
-        the kept events when they are needed.
-        """
+    def _use_wire_json(self) -> None:
+        """Yield parsed wire JSON from now on (see ``Stream.wire_dicts``)."""
         self._emit = _wire_json
         self._keep_items = False
-        return self
 
     def _items(self) -> list[Any]:
         """The typed items received so far."""
@@ -396,6 +390,16 @@ class Stream(_StreamBase[T]):
             self._iterator = self._iter()
         return self._iterator
 
+    def wire_dicts(self) -> Stream[dict[str, Any]]:
+        """Yield each event as its parsed wire JSON (a dict), not a model; call before iterating.
+
+        For adapters that build their own objects from the wire: nothing is validated per
+        chunk. Hooks and the partial record of an error still get typed items, parsed from
+        the kept events when they are needed.
+        """
+        self._use_wire_json()
+        return cast("Stream[dict[str, Any]]", self)
+
     def __next__(self) -> T:
         return next(self.__iter__())
 
@@ -469,6 +473,11 @@ class AsyncStream(_StreamBase[T]):
         if self._iterator is None:
             self._iterator = self._iter()
         return self._iterator
+
+    def wire_dicts(self) -> AsyncStream[dict[str, Any]]:
+        """Yield each event as its parsed wire JSON (a dict): see ``Stream.wire_dicts``."""
+        self._use_wire_json()
+        return cast("AsyncStream[dict[str, Any]]", self)
 
     async def __anext__(self) -> T:
         return await self.__aiter__().__anext__()

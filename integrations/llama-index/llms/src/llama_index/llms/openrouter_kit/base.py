@@ -401,7 +401,8 @@ class OpenRouter(FunctionCallingLLM):
 
         def gen() -> Generator[ChatResponse, None, None]:
             accumulator = StreamAccumulator()
-            with create(stream=True, **params) as stream:
+            # wire dicts: the responses are built from them, no typed chunk made per token
+            with create(stream=True, **params).wire_dicts() as stream:
                 yield from map(accumulator.add, stream)
 
         return gen()
@@ -414,7 +415,7 @@ class OpenRouter(FunctionCallingLLM):
 
         async def gen() -> AsyncGenerator[ChatResponse, None]:
             accumulator = StreamAccumulator()
-            stream = await create(stream=True, **params)
+            stream = (await create(stream=True, **params)).wire_dicts()
             async with stream:
                 async for chunk in stream:
                     yield accumulator.add(chunk)

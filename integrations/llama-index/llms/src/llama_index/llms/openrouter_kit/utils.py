@@ -1,8 +1,8 @@
 """Pure conversions between LlamaIndex chat types and openrouter-kit params/results.
 
-Nothing here sends a request or reads wire JSON: inputs are LlamaIndex objects or the
-core's pydantic results (whose field names are the wire names), outputs are the dicts the
-core's ``create()`` accepts or LlamaIndex responses. Keeping them pure makes them cheap to
+Nothing here sends a request: inputs are LlamaIndex objects, the core's pydantic results
+(whose field names are the wire names) or, for streamed chunks, their wire dicts; outputs
+are the dicts the core's ``create()`` accepts or LlamaIndex responses. Keeping them pure makes them cheap to
 unit-test and shared by the sync and async paths.
 """
 
@@ -300,8 +300,16 @@ def resolve_tool_choice(tool_choice: str | dict[str, Any] | None, tool_required:
 # --------------------------------------------------------------------------------------
 
 
+def _field(obj: Any, key: str) -> Any:
+    """A wire field of a core result (pydantic, wire-named fields) or of a wire dict."""
+    if isinstance(obj, Mapping):
+        return obj.get(key)
+    return getattr(obj, key, None)
+
+
 def usage_to_dict(usage: Any) -> dict[str, Any]:
-    """Flat token/cost numbers for ChatResponse.additional_kwargs from a core Usage model.
+    """Flat token/cost numbers for ChatResponse.additional_kwargs from a core Usage model
+    or its wire dict.
 
     Keys: prompt_tokens, completion_tokens, total_tokens, cost, cached_tokens,
     cache_write_tokens, reasoning_tokens, is_byok, cost_details (only those present).
@@ -310,21 +318,21 @@ def usage_to_dict(usage: Any) -> dict[str, Any]:
         return {}
     out: dict[str, Any] = {}
     for key in ("prompt_tokens", "completion_tokens", "total_tokens", "cost", "is_byok"):
-        value = getattr(usage, key, None)
+        value = _field(usage, key)
         if value is not None:
             out[key] = value
-    prompt_details = getattr(usage, "prompt_tokens_details", None)
+    prompt_details = _field(usage, "prompt_tokens_details")
     if prompt_details is not None:
         for key in ("cached_tokens", "cache_write_tokens"):
-            value = getattr(prompt_details, key, None)
+            value = _field(prompt_details, key)
             if value is not None:
                 out[key] = value
-    completion_details = getattr(usage, "completion_tokens_details", None)
+    completion_details = _field(usage, "completion_tokens_details")
     if completion_details is not None:
-        value = getattr(completion_details, "reasoning_tokens", None)
+        value = _field(completion_details, "reasoning_tokens")
         if value is not None:
             out["reasoning_tokens"] = value
-    cost_details = getattr(usage, "cost_details", None)
+    cost_details = _field(usage, "cost_details")
     if cost_details is not None:
         out["cost_details"] = _dump(cost_details)
     return out
@@ -366,10 +374,10 @@ def _logprobs(choice_logprobs: Any) -> list[list[LogProb]] | None:
 
 
 def response_metadata(result: Any) -> dict[str, Any]:
-    """id/model/provider of a completion or chunk, for ChatResponse.additional_kwargs."""
+    """id/model/provider of a completion or chunk (or its wire dict), for additional_kwargs."""
     out: dict[str, Any] = {}
     for key in ("id", "model", "provider"):
-        value = getattr(result, key, None)
+        value = _field(result, key)
         if value is not None:
             out[key] = value
     return out
@@ -543,11 +551,12 @@ _TEXT_TOKEN_RESPONSE = _text_token_maker()
 
 
 class StreamAccumulator:
-    """Builds the running ChatResponse for each streamed chunk.
+    """Builds the running ChatResponse for each streamed chunk, read from its wire dict.
 
     Each yielded response carries the accumulated message (thinking, text, tool calls) plus
-    this chunk's ``delta`` and ``thinking_delta``; the chunk with usage adds tokens and cost.
-    Handles both final-usage shapes (``choices: []`` and a repeated finish chunk).
+    this chunk's ``delta`` and ``thinking_delta``, and the chunk as sent in ``raw``; the
+    chunk with usage adds tokens and cost. Handles both final-usage shapes (``choices: []``
+    and a repeated finish chunk).
     """
 
     def __init__(self) -> None:
@@ -565,35 +574,35 @@ class StreamAccumulator:
         # nothing but text so far (no thinking, images, tool calls, citations): most tokens
         self.text_only = True
 
-    def add(self, chunk: Any) -> ChatResponse:
-        """Fold one core ChatCompletionChunk in and return the response to yield for it."""
+    def add(self, chunk: Mapping[str, Any]) -> ChatResponse:
+        """Fold one wire chunk (the core stream's ``wire_dicts()``) in; the response for it."""
         content_delta = ""
         thinking_delta = ""
         changed = False  # whether the metadata every response repeats changed with this chunk
         if not self.metadata:
             self.metadata = response_metadata(chunk)
             changed = True
-        choices = chunk.choices
+        choices = chunk.get("choices")
         if choices:
             choice = choices[0]
-            delta = choice.delta
-            if delta is not None:
-                content_delta = delta.content or ""
+            delta = choice.get("delta")
+            if delta:
+                content_delta = delta.get("content") or ""
                 self.text += content_delta
-                # pydantic's slots, not the model_fields_set / model_extra properties: per token
-                if not _TEXT_DELTA.issuperset(delta.__pydantic_fields_set__) or (
-                    delta.__pydantic_extra__
-                ):
+                if not _TEXT_DELTA.issuperset(delta):
                     thinking_delta = self._add_extras(delta)
-            if choice.logprobs is not None:
-                self.logprobs.extend(_logprobs(choice.logprobs) or ())
-            if choice.finish_reason is not None or choice.native_finish_reason is not None:
-                for key in ("finish_reason", "native_finish_reason"):
-                    value = getattr(choice, key, None)
-                    if value is not None:
-                        self.finish[key] = value
+            logprobs = choice.get("logprobs")
+            if logprobs is not None:
+                self.logprobs.extend(_logprobs(logprobs) or ())
+            finish_reason = choice.get("finish_reason")
+            native_finish_reason = choice.get("native_finish_reason")
+            if finish_reason is not None or native_finish_reason is not None:
+                if finish_reason is not None:
+                    self.finish["finish_reason"] = finish_reason
+                if native_finish_reason is not None:
+                    self.finish["native_finish_reason"] = native_finish_reason
                 changed = True
-        usage = chunk.usage
+        usage = chunk.get("usage")
         if usage is not None:
             self.usage = usage_to_dict(usage)
             changed = True
@@ -619,20 +628,20 @@ class StreamAccumulator:
             additional_kwargs=additional,
         )
 
-    def _add_extras(self, delta: Any) -> str:
+    def _add_extras(self, delta: Mapping[str, Any]) -> str:
         """Fold in what a delta carries besides its text; returns its reasoning text."""
-        thinking_delta: str = getattr(delta, "reasoning", None) or ""
+        thinking_delta: str = delta.get("reasoning") or ""
         self.reasoning += thinking_delta
-        fragments = getattr(delta, REASONING_DETAILS_KEY, None)
+        fragments = delta.get(REASONING_DETAILS_KEY)
         if fragments:
             merge_reasoning_details(self.reasoning_details, fragments)
-        for call in getattr(delta, "tool_calls", None) or []:
+        for call in delta.get("tool_calls") or ():
             self._add_tool_call(call)
-        for image in getattr(delta, "images", None) or []:
-            url = (_dump(image).get("image_url") or {}).get("url")
+        for image in delta.get("images") or ():
+            url = ((image or {}).get("image_url") or {}).get("url")
             if url:
                 self.images.append(url)
-        for annotation in getattr(delta, "annotations", None) or []:
+        for annotation in delta.get("annotations") or ():
             self.annotations.append(_dump(annotation))
         self.text_only = not (
             self.reasoning
@@ -643,19 +652,19 @@ class StreamAccumulator:
         )
         return thinking_delta
 
-    def _add_tool_call(self, call: Any) -> None:
-        index = getattr(call, "index", None)
+    def _add_tool_call(self, call: Mapping[str, Any]) -> None:
+        index = call.get("index")
         if index is None:
             index = len(self.tool_calls)
         entry = self.tool_calls.setdefault(index, {"id": None, "name": "", "arguments": ""})
-        if getattr(call, "id", None):
-            entry["id"] = call.id
-        function = getattr(call, "function", None)
-        if function is not None:
-            if getattr(function, "name", None):
-                entry["name"] = function.name
-            if getattr(function, "arguments", None):
-                entry["arguments"] += function.arguments
+        if call.get("id"):
+            entry["id"] = call["id"]
+        function = call.get("function")
+        if function:
+            if function.get("name"):
+                entry["name"] = function["name"]
+            if function.get("arguments"):
+                entry["arguments"] += function["arguments"]
 
     def message(self, final: bool = True) -> ChatMessage:
         """The assistant message accumulated so far; ``final`` parses tool arguments to dicts."""
