@@ -4,15 +4,16 @@
 
 Measured in one process, interleaved round by round, against ../shared/bench/server.py:
 
-* raw httpx and openrouter-kit's core consuming the bench's 2000-chunk stream (the I/O floor);
+* raw httpx and openrouter-kit's core consuming the bench's 2000-chunk stream (the I/O floor),
+  the core both as typed chunks and as wire dicts (``wire_dicts()``, what the adapters read);
 * LangChain's ``GenericFakeChatModel`` streaming 2000 chunks through ``.stream()``, and
   LlamaIndex's ``MockLLM`` streaming 2000 chunks through ``.stream_chat()``: no I/O at all, only
   the frameworks' own chunk objects, callbacks and instrumentation (the framework floors);
 * our LangChain and LlamaIndex adapters streaming the bench's 2000 chunks.
 
 Each adapter is reported as a ratio to raw httpx and to its framework floor, and beside the
-sum "core + framework floor", the least an adapter can cost when it builds the framework's
-chunks from the core's stream. Needs the bench venv (langchain-core, llama-index-core).
+sum "core (wire dicts) + framework floor", the least an adapter can cost when it builds the
+framework's chunks from the core's stream. Needs the bench venv (langchain-core, llama-index-core).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from profile_stream import SHARED, load_adapter, start_server
 
 CHUNKS = 2000
 TIMES = "\u00d7"  # the multiplication sign of the bench tables
+WIRE = "openrouter-kit, wire dicts"
 
 
 def langchain_floor() -> Callable[[], int]:
@@ -63,6 +65,26 @@ def llamaindex_floor() -> Callable[[], int]:
     return stream
 
 
+def core_wire_dicts(adapter: Any) -> Callable[[], int]:
+    """The core's stream read as wire dicts (``wire_dicts()``): what both adapters consume."""
+    from clients._common import MESSAGES, MODEL
+
+    client = adapter._client
+
+    def stream() -> int:
+        chunks = 0
+        with client.chat.completions.create(
+            model=MODEL, messages=MESSAGES, stream=True
+        ).wire_dicts() as events:
+            for event in events:
+                choices = event["choices"]
+                if choices and choices[0]["delta"].get("content"):
+                    chunks += 1
+        return chunks
+
+    return stream
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
@@ -80,6 +102,8 @@ def main() -> None:
             adapter: Any = load_adapter(module, SHARED)
             adapter.setup(base_url, "sk-or-v1-bench")
             cases[label] = adapter.stream_once
+            if module == "openrouter_kit_core":
+                cases[WIRE] = core_wire_dicts(adapter)
         cases["LangChain floor (GenericFakeChatModel)"] = langchain_floor()
         cases["LlamaIndex floor (MockLLM)"] = llamaindex_floor()
         counts = {label: stream() for label, stream in cases.items()}  # warm-up, and the check
@@ -110,9 +134,7 @@ def main() -> None:
         floor = floors.get(label)
         vs_floor = f"{median[label] / median[floor]:.2f}{TIMES}" if floor else ""
         least = (
-            f"{(median['openrouter-kit'] + median[floor]) / median['httpx (raw)']:.2f}{TIMES}"
-            if floor
-            else ""
+            f"{(median[WIRE] + median[floor]) / median['httpx (raw)']:.2f}{TIMES}" if floor else ""
         )
         rows.append(
             (
@@ -130,7 +152,7 @@ def main() -> None:
         "ms",
         "vs raw httpx",
         "vs its framework floor",
-        "core + floor, vs raw httpx",
+        "core (wire dicts) + floor, vs raw httpx",
     )
     if args.markdown:
         print("| " + " | ".join(header) + " |")
