@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 import ray
@@ -192,13 +192,8 @@ class _Caller:
         return columns
 
     async def _all(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        gate = asyncio.Semaphore(self.max_concurrency)
-
-        async def one(row: dict[str, Any]) -> dict[str, Any]:
-            async with gate:
-                return await self._row(row)
-
-        return list(await asyncio.gather(*(one(row) for row in rows)))
+        """The added columns of each row of a batch, in the rows' order."""
+        raise NotImplementedError
 
     async def _worst_case(self, body: Mapping[str, Any]) -> str | None:
         if not self._budgeted:
@@ -209,35 +204,30 @@ class _Caller:
         except (BudgetPricingError, OpenRouterError, KeyError):
             return None
 
-    async def _row(self, row: dict[str, Any]) -> dict[str, Any]:
-        try:
-            body = self._body(row)
-        except ValueError as exc:
-            return self._failed(str(exc))
+    async def _send(self, body: dict[str, Any]) -> tuple[Any, str | None]:
+        """One request within the job's budget and rate: (result, None), or (None, why not)."""
         worst = await self._worst_case(body)
         while True:
             verdict, held = await self._limits.reserve.remote(worst)
             if verdict == "ok":
                 break
             if verdict == "stop":
-                return self._failed(held)
+                return None, held
             await asyncio.sleep(0.05)
         await asyncio.sleep(await self._limits.slot.remote())
         cost = "0"
         try:
             result = await self._client._request(self.operation, body=body)
-            out = self._result(result)
-            cost = str(out.get("cost") or 0)
-            return out
+            usage = getattr(result, "usage", None)
+            if usage is not None and usage.cost is not None:
+                cost = str(usage.cost)
+            return result, None
         except OpenRouterError as exc:
-            return self._failed(f"{type(exc).__name__}: {exc}")
+            return None, f"{type(exc).__name__}: {exc}"
         finally:
             await self._limits.settle.remote(held, cost)
 
     def _body(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _result(self, result: Any) -> dict[str, Any]:
         raise NotImplementedError
 
     def _failed(self, error: str) -> dict[str, Any]:
@@ -254,6 +244,24 @@ class ChatCompletions(_Caller):
     """
 
     operation = "chat.completions.create"
+
+    async def _all(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One request per row, up to max_concurrency at a time."""
+        gate = asyncio.Semaphore(self.max_concurrency)
+
+        async def one(row: dict[str, Any]) -> dict[str, Any]:
+            async with gate:
+                return await self._row(row)
+
+        return list(await asyncio.gather(*(one(row) for row in rows)))
+
+    async def _row(self, row: dict[str, Any]) -> dict[str, Any]:
+        try:
+            body = self._body(row)
+        except ValueError as exc:
+            return self._failed(str(exc))
+        result, error = await self._send(body)
+        return self._failed(error) if error is not None else self._result(result)
 
     def _body(self, row: Mapping[str, Any]) -> dict[str, Any]:
         messages = row.get("messages")
@@ -295,13 +303,32 @@ class Embeddings(_Caller):
     """`Dataset.map_batches(Embeddings, fn_constructor_kwargs=dict(model=..., column="text"))`.
 
     Embeds the `column` column (default "text"); adds embedding, prompt_tokens, cost, error.
+    A batch's rows go `inputs_per_request` texts to a request (rows of one model together), so
+    a corpus costs a fraction of the requests (and of the rate limit) one per row would. A
+    request's `prompt_tokens` and `cost` are shared among its rows in proportion to their
+    text's length, so that over the rows they add up to exactly what the request was billed;
+    `inputs_per_request=1` gives each row its own request and its own figures.
     """
 
     operation = "embeddings.create"
 
-    def __init__(self, model: str | None = None, *, column: str = "text", **options: Any) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        column: str = "text",
+        inputs_per_request: int = 64,
+        **options: Any,
+    ) -> None:
+        if isinstance(inputs_per_request, bool) or not (
+            isinstance(inputs_per_request, int) and inputs_per_request >= 1
+        ):
+            raise ValueError(
+                f"inputs_per_request: expected an integer >= 1, got {inputs_per_request!r}"
+            )
         super().__init__(model, **options)
         self.column = column
+        self.inputs_per_request = inputs_per_request
 
     def _body(self, row: Mapping[str, Any]) -> dict[str, Any]:
         text = row.get(self.column)
@@ -312,14 +339,94 @@ class Embeddings(_Caller):
             raise ValueError("row: no model (pass model= to Embeddings or a 'model' column)")
         return {**self.params, "model": model, "input": text}
 
-    def _result(self, result: Any) -> dict[str, Any]:
+    async def _all(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        outputs: list[dict[str, Any]] = [{} for _ in rows]
+        by_model: dict[str, list[tuple[int, str]]] = {}
+        for position, row in enumerate(rows):
+            try:
+                body = self._body(row)
+            except ValueError as exc:
+                outputs[position] = self._failed(str(exc))
+                continue
+            by_model.setdefault(body["model"], []).append((position, body["input"]))
+        size = self.inputs_per_request
+        requests = [
+            (model, texts[start : start + size])
+            for model, texts in by_model.items()
+            for start in range(0, len(texts), size)
+        ]
+        gate = asyncio.Semaphore(self.max_concurrency)
+
+        async def one(model: str, texts: list[tuple[int, str]]) -> None:
+            async with gate:
+                body = {**self.params, "model": model, "input": [text for _, text in texts]}
+                result, error = await self._send(body)
+            rows_out = (
+                self._split(result, [text for _, text in texts])
+                if error is None
+                else [self._failed(error)] * len(texts)
+            )
+            for (position, _), out in zip(texts, rows_out, strict=True):
+                outputs[position] = dict(out)
+
+        await asyncio.gather(*(one(model, texts) for model, texts in requests))
+        return outputs
+
+    def _split(self, result: Any, texts: list[str]) -> list[dict[str, Any]]:
+        """One request's answer as its rows' outputs, in input order."""
+        vectors: dict[int, Any] = {}
+        for position, item in enumerate(result.data or ()):
+            index = item.index if isinstance(item.index, int) else position
+            vectors[index] = item.embedding
         usage = result.usage
-        return {
-            "embedding": list(result.data[0].embedding) if result.data else None,
-            "prompt_tokens": usage.prompt_tokens if usage else None,
-            "cost": float(usage.cost) if usage and usage.cost is not None else None,
-            "error": None,
-        }
+        tokens = _shares(usage.prompt_tokens, texts) if usage else [None] * len(texts)
+        costs = (
+            _cost_shares(Decimal(str(usage.cost)), texts)
+            if usage and usage.cost is not None
+            else [None] * len(texts)
+        )
+        outputs = []
+        for index in range(len(texts)):
+            vector = vectors.get(index)
+            outputs.append(
+                {
+                    "embedding": list(vector) if vector is not None else None,
+                    "prompt_tokens": tokens[index],
+                    "cost": costs[index],
+                    "error": None if vector is not None else "no embedding returned for this input",
+                }
+            )
+        return outputs
 
     def _failed(self, error: str) -> dict[str, Any]:
         return {"embedding": None, "prompt_tokens": None, "cost": None, "error": error}
+
+
+def _weights(texts: list[str]) -> list[int]:
+    return [max(len(text), 1) for text in texts]
+
+
+def _shares(total: int | None, texts: list[str]) -> list[int | None]:
+    """`total` split over texts by length, in whole numbers that add up to it exactly."""
+    if total is None:
+        return [None] * len(texts)
+    weights = _weights(texts)
+    whole = sum(weights)
+    floors = [total * w // whole for w in weights]
+    # the units left go to the largest remainders (ties: the earlier row); integers, so exact
+    order = sorted(range(len(texts)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in order[: total - sum(floors)]:
+        floors[i] += 1
+    shares: list[int | None] = list(floors)
+    return shares
+
+
+def _cost_shares(total: Decimal, texts: list[str]) -> list[float | None]:
+    """`total` USD split over texts by length, to 1e-12 USD (rounded down, so no share is
+    negative), the last one taking the rest."""
+    weights = _weights(texts)
+    whole = sum(weights)
+    unit = Decimal("1e-12")
+    shares = [(total * w / whole).quantize(unit, ROUND_DOWN) for w in weights[:-1]]
+    shares.append(total - sum(shares, Decimal(0)))
+    return [float(share) for share in shares]
