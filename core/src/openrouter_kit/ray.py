@@ -358,13 +358,11 @@ class Embeddings(_Caller):
         gate = asyncio.Semaphore(self.max_concurrency)
 
         async def one(model: str, texts: list[tuple[int, str]]) -> None:
+            inputs = [text for _, text in texts]
             async with gate:
-                body = {**self.params, "model": model, "input": [text for _, text in texts]}
-                result, error = await self._send(body)
+                result, error = await self._send({**self.params, "model": model, "input": inputs})
             rows_out = (
-                self._split(result, [text for _, text in texts])
-                if error is None
-                else [self._failed(error)] * len(texts)
+                self._split(result, inputs) if error is None else [self._failed(error)] * len(texts)
             )
             for (position, _), out in zip(texts, rows_out, strict=True):
                 outputs[position] = dict(out)
@@ -374,10 +372,7 @@ class Embeddings(_Caller):
 
     def _split(self, result: Any, texts: list[str]) -> list[dict[str, Any]]:
         """One request's answer as its rows' outputs, in input order."""
-        vectors: dict[int, Any] = {}
-        for position, item in enumerate(result.data or ()):
-            index = item.index if isinstance(item.index, int) else position
-            vectors[index] = item.embedding
+        vectors = {item.index: item.embedding for item in result.data or ()}
         usage = result.usage
         tokens = _shares(usage.prompt_tokens, texts) if usage else [None] * len(texts)
         costs = (

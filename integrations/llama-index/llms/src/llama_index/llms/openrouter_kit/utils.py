@@ -2,8 +2,8 @@
 
 Nothing here sends a request: inputs are LlamaIndex objects, the core's pydantic results
 (whose field names are the wire names) or, for streamed chunks, their wire dicts; outputs
-are the dicts the core's ``create()`` accepts or LlamaIndex responses. Keeping them pure makes them cheap to
-unit-test and shared by the sync and async paths.
+are the dicts the core's ``create()`` accepts or LlamaIndex responses. Keeping them pure
+makes them cheap to unit-test and shared by the sync and async paths.
 """
 
 from __future__ import annotations
